@@ -1,0 +1,41 @@
+# Hazard Ledger. `make demo` runs the system; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export HAZARDLEDGER_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo serve test lint format e2e clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@mkdir -p "$(HAZARDLEDGER_DATA_DIR)"
+	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py migrate --noinput
+	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py load_demo
+	@echo "隐患台账已启动：http://127.0.0.1:$(PORT)/  （Ctrl+C 停止）"
+	HAZARDLEDGER_DEMO=1 exec $(BIN)/gunicorn hazardledger.wsgi:application \
+		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var
