@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "hazardledger.org",
     "hazardledger.policy",
     "hazardledger.audit",
+    "hazardledger.enterprises",
     "hazardledger.demo",
 ]
 

@@ -145,7 +145,8 @@ def restrict(
 
     `territory` and `industry` are lookups from the queryset's model to a territory unit and
     an industry (for example "enterprise__territory"); `own_enterprise` is the condition that
-    selects the enterprise user's own rows. A lookup left out grants nothing.
+    selects the enterprise user's own rows (write it as a `pk__in` subquery so that it cannot
+    multiply rows). A lookup left out grants nothing.
     """
     scope = scope_for(user)
     if scope.everything:
@@ -157,7 +158,7 @@ def restrict(
         condition |= Q(**{f"{industry}__in": scope.industry_ids})
     if own_enterprise is not None and scope.own_enterprise:
         condition |= own_enterprise
-    return queryset.filter(condition).distinct() if own_enterprise else queryset.filter(condition)
+    return queryset.filter(condition)
 
 
 def territories_visible_to(user: User) -> QuerySet[Unit]:
