@@ -12,26 +12,48 @@ class TinyDistrict:
     """Names for the fixture's units and people, so tests read like sentences."""
 
     def __init__(self) -> None:
-        self.gov = unit_upsert(actor=None, code="GOV", name="测试区人民政府",
-                               kind=UnitKind.DISTRICT_GOVERNMENT, parent=None)
-        self.office = unit_upsert(actor=None, code="AWB", name="区安委办",
-                                  kind=UnitKind.SAFETY_OFFICE, parent=self.gov)
-        self.town_a = unit_upsert(actor=None, code="T-A", name="甲镇", kind=UnitKind.TOWN,
-                                  parent=self.gov)
-        self.town_b = unit_upsert(actor=None, code="T-B", name="乙街道", kind=UnitKind.STREET,
-                                  parent=self.gov)
-        self.dept_a = unit_upsert(actor=None, code="D-A", name="区住建局",
-                                  kind=UnitKind.DEPARTMENT, parent=self.gov)
-        self.dept_b = unit_upsert(actor=None, code="D-B", name="区安监局",
-                                  kind=UnitKind.DEPARTMENT, parent=self.gov)
-        self.committee = unit_upsert(actor=None, code="C-A", name="建筑施工专委会",
-                                     kind=UnitKind.PROFESSIONAL_COMMITTEE, parent=self.gov)
-        self.experts = unit_upsert(actor=None, code="EXP", name="专家库",
-                                   kind=UnitKind.EXPERT_POOL, parent=self.office)
-        self.building = industry_upsert(actor=None, code="JZ", name="建筑施工",
-                                        regulator=self.dept_a, committees=[self.committee])
-        self.chemicals = industry_upsert(actor=None, code="WHP", name="危险化学品",
-                                         regulator=self.dept_b)
+        self.gov = unit_upsert(
+            actor=None,
+            code="GOV",
+            name="测试区人民政府",
+            kind=UnitKind.DISTRICT_GOVERNMENT,
+            parent=None,
+        )
+        self.office = unit_upsert(
+            actor=None, code="AWB", name="区安委办", kind=UnitKind.SAFETY_OFFICE, parent=self.gov
+        )
+        self.town_a = unit_upsert(
+            actor=None, code="T-A", name="甲镇", kind=UnitKind.TOWN, parent=self.gov
+        )
+        self.town_b = unit_upsert(
+            actor=None, code="T-B", name="乙街道", kind=UnitKind.STREET, parent=self.gov
+        )
+        self.dept_a = unit_upsert(
+            actor=None, code="D-A", name="区住建局", kind=UnitKind.DEPARTMENT, parent=self.gov
+        )
+        self.dept_b = unit_upsert(
+            actor=None, code="D-B", name="区安监局", kind=UnitKind.DEPARTMENT, parent=self.gov
+        )
+        self.committee = unit_upsert(
+            actor=None,
+            code="C-A",
+            name="建筑施工专委会",
+            kind=UnitKind.PROFESSIONAL_COMMITTEE,
+            parent=self.gov,
+        )
+        self.experts = unit_upsert(
+            actor=None, code="EXP", name="专家库", kind=UnitKind.EXPERT_POOL, parent=self.office
+        )
+        self.building = industry_upsert(
+            actor=None,
+            code="JZ",
+            name="建筑施工",
+            regulator=self.dept_a,
+            committees=[self.committee],
+        )
+        self.chemicals = industry_upsert(
+            actor=None, code="WHP", name="危险化学品", regulator=self.dept_b
+        )
         self.people: dict[str, User] = {}
         for username, unit, role in [
             ("alice", self.office, Role.DISTRICT_ADMIN),
@@ -48,11 +70,16 @@ class TinyDistrict:
             ("cora", self.office, Role.IDENTITY_CUSTODIAN),
         ]:
             self.people[username] = person_upsert(
-                actor=None, username=username, full_name=username.title(), unit=unit,
-                roles=[role], password="correct-horse-9",
+                actor=None,
+                username=username,
+                full_name=username.title(),
+                unit=unit,
+                roles=[role],
+                password="correct-horse-9",
             )
-        self.nobody = person_upsert(actor=None, username="nobody", unit=self.town_a,
-                                    password="correct-horse-9")
+        self.nobody = person_upsert(
+            actor=None, username="nobody", unit=self.town_a, password="correct-horse-9"
+        )
 
     def __getattr__(self, name: str) -> User:
         try:

@@ -30,24 +30,44 @@ class AuditedAdmin(admin.ModelAdmin):
             action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
             obj=obj,
             changes={k: [before.get(k), after[k]] for k in fields if before.get(k) != after[k]}
-            | ({"m2m": [None, sorted(set(form.changed_data) - set(fields))]}
-               if set(form.changed_data) - set(fields) else {}),
+            | (
+                {"m2m": [None, sorted(set(form.changed_data) - set(fields))]}
+                if set(form.changed_data) - set(fields)
+                else {}
+            ),
             role="admin",
         )
 
     @transaction.atomic
-    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         for formset in formsets:
             for obj in formset.new_objects:
-                record(actor=request.user, action=f"{obj._meta.model_name}.create", obj=obj,
-                       changes={"via": [None, str(form.instance)]}, role="admin")
+                record(
+                    actor=request.user,
+                    action=f"{obj._meta.model_name}.create",
+                    obj=obj,
+                    changes={"via": [None, str(form.instance)]},
+                    role="admin",
+                )
             for obj, fields in formset.changed_objects:
-                record(actor=request.user, action=f"{obj._meta.model_name}.update", obj=obj,
-                       changes=snapshot(obj, fields), role="admin")
+                record(
+                    actor=request.user,
+                    action=f"{obj._meta.model_name}.update",
+                    obj=obj,
+                    changes=snapshot(obj, fields),
+                    role="admin",
+                )
             for obj in formset.deleted_objects:
-                record(actor=request.user, action=f"{obj._meta.model_name}.delete",
-                       object_type=obj._meta.label_lower, object_repr=str(obj), role="admin")
+                record(
+                    actor=request.user,
+                    action=f"{obj._meta.model_name}.delete",
+                    object_type=obj._meta.label_lower,
+                    object_repr=str(obj),
+                    role="admin",
+                )
 
     @transaction.atomic
     def delete_model(self, request: HttpRequest, obj: Model) -> None:

@@ -114,7 +114,9 @@ def record(
         object_type=object_type,
         object_id=str(object_id or ""),
         object_repr=object_repr[:200],
-        changes={k: v for k, v in _jsonable(dict(changes or {})).items() if k not in SENSITIVE_FIELDS},
+        changes={
+            k: v for k, v in _jsonable(dict(changes or {})).items() if k not in SENSITIVE_FIELDS
+        },
         reason=reason,
         prev_hash=head.last_hash or GENESIS,
         hash="pending-" + GENESIS[:56],
@@ -148,7 +150,5 @@ def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     head_hash = head.last_hash if head else ""
     head_count = head.count if head else 0
     if (head_hash or GENESIS) != prev_hash or head_count != count:
-        return ChainProblem(
-            last.pk if last else None, "链头不匹配：链尾事件被删除或链外插入了事件"
-        )
+        return ChainProblem(last.pk if last else None, "链头不匹配：链尾事件被删除或链外插入了事件")
     return None

@@ -56,22 +56,44 @@ DEPARTMENTS = [
 
 # code, name, industries: (code, name, regulating department code)
 COMMITTEES = [
-    ("WHP", "危险化学品安全专业委员会", [
-        ("WHP", "危险化学品", "AJJ"), ("YHBZ", "烟花爆竹", "AJJ"), ("RQ", "城镇燃气", "ZJJ"),
-    ]),
-    ("GM", "工贸行业安全专业委员会", [
-        ("YJ", "冶金有色", "AJJ"), ("FZ", "纺织丝绸", "JXJ"), ("JX", "机械制造", "JXJ"),
-        ("JC", "建材", "JXJ"), ("QG", "轻工食品", "JXJ"),
-    ]),
+    (
+        "WHP",
+        "危险化学品安全专业委员会",
+        [
+            ("WHP", "危险化学品", "AJJ"),
+            ("YHBZ", "烟花爆竹", "AJJ"),
+            ("RQ", "城镇燃气", "ZJJ"),
+        ],
+    ),
+    (
+        "GM",
+        "工贸行业安全专业委员会",
+        [
+            ("YJ", "冶金有色", "AJJ"),
+            ("FZ", "纺织丝绸", "JXJ"),
+            ("JX", "机械制造", "JXJ"),
+            ("JC", "建材", "JXJ"),
+            ("QG", "轻工食品", "JXJ"),
+        ],
+    ),
     ("JZ", "建筑施工安全专业委员会", [("JZSG", "建筑施工", "ZJJ"), ("SLGC", "水利工程", "SLJ")]),
-    ("JT", "道路交通安全专业委员会", [("DLYS", "道路运输", "JTJ"), ("DLJT", "道路交通", "GAJ"),
-                                   ("NJ", "农业机械", "NYJ")]),
+    (
+        "JT",
+        "道路交通安全专业委员会",
+        [("DLYS", "道路运输", "JTJ"), ("DLJT", "道路交通", "GAJ"), ("NJ", "农业机械", "NYJ")],
+    ),
     ("XF", "消防安全专业委员会", [("XFZD", "消防重点单位", "XFD")]),
     ("TZ", "特种设备安全专业委员会", [("TZSB", "特种设备", "ZJU")]),
-    ("RM", "人员密集场所安全专业委员会", [
-        ("SMLS", "商贸零售", "SWJ"), ("XX", "学校", "JYJ"), ("YL", "医疗机构", "WSJ"),
-        ("WHYL", "文化娱乐场所", "WGX"),
-    ]),
+    (
+        "RM",
+        "人员密集场所安全专业委员会",
+        [
+            ("SMLS", "商贸零售", "SWJ"),
+            ("XX", "学校", "JYJ"),
+            ("YL", "医疗机构", "WSJ"),
+            ("WHYL", "文化娱乐场所", "WGX"),
+        ],
+    ),
 ]
 
 VICE_HEADS = ["刘长民", "苏振华", "王怀志", "王星"]
@@ -135,8 +157,15 @@ def build_units() -> dict[str, Unit]:
     units: dict[str, Unit] = {}
 
     def add(code: str, name: str, kind: str, parent: Unit | None, order: int, short: str = ""):
-        units[code] = unit_upsert(actor=None, code=code, name=name, kind=kind, parent=parent,
-                                  sort_order=order, short_name=short)
+        units[code] = unit_upsert(
+            actor=None,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            sort_order=order,
+            short_name=short,
+        )
         return units[code]
 
     gov = add("GOV", "周村区人民政府", UnitKind.DISTRICT_GOVERNMENT, None, 0, "区政府")
@@ -159,8 +188,15 @@ def build_units() -> dict[str, Unit]:
 
 
 _PINYIN = {
-    "丝绸路街道": "SCL", "大街街道": "DJ", "青年路街道": "QNL", "永安街道": "YA",
-    "城北路街道": "CBL", "北郊镇": "BJZ", "南郊镇": "NJZ", "王村镇": "WCZ", "萌水镇": "MSZ",
+    "丝绸路街道": "SCL",
+    "大街街道": "DJ",
+    "青年路街道": "QNL",
+    "永安街道": "YA",
+    "城北路街道": "CBL",
+    "北郊镇": "BJZ",
+    "南郊镇": "NJZ",
+    "王村镇": "WCZ",
+    "萌水镇": "MSZ",
     "商家镇": "SJZ",
 }
 
@@ -186,14 +222,25 @@ def build_industries(units: dict[str, Unit]) -> None:
 
 def build_leadership(units: dict[str, Unit]) -> None:
     gov = units["GOV"]
-    head = person_upsert(actor=None, username="leader", full_name="张国栋", unit=gov,
-                         post="区长", roles=[Role.DISTRICT_LEADER])
+    head = person_upsert(
+        actor=None,
+        username="leader",
+        full_name="张国栋",
+        unit=gov,
+        post="区长",
+        roles=[Role.DISTRICT_LEADER],
+    )
     vices = [
         person_upsert(actor=None, username=f"vice{i + 1}", full_name=name, unit=gov, post="副区长")
         for i, name in enumerate(VICE_HEADS)
     ]
-    inspector = person_upsert(actor=None, username="jcj.head", full_name="赵明远",
-                              unit=units["D-JCJ"], post="区监察局局长")
+    inspector = person_upsert(
+        actor=None,
+        username="jcj.head",
+        full_name="赵明远",
+        unit=units["D-JCJ"],
+        post="区监察局局长",
+    )
     unit_set_head(actor=None, unit=gov, head=head)
     unit_set_head(actor=None, unit=units["D-JCJ"], head=inspector)
     members = [units[c] for c in units if c.startswith(("T-", "D-"))]
@@ -214,7 +261,8 @@ def build_leadership(units: dict[str, Unit]) -> None:
     group_set_members(
         actor=None,
         group=units["LG-DD"],
-        members=[("leader", inspector)] + [("member", units[f"D-{c}"]) for c in SUPERVISION_MEMBERS],
+        members=[("leader", inspector)]
+        + [("member", units[f"D-{c}"]) for c in SUPERVISION_MEMBERS],
     )
 
 
@@ -235,8 +283,14 @@ def build_accounts(units: dict[str, Unit], password: str) -> list[User]:
             )
         )
     for i, name in enumerate(["马文杰", "林淑芬"]):
-        person_upsert(actor=None, username=f"expert{i + 2}", full_name=name,
-                      unit=units["EXPERTS"], post="安全生产专家", roles=[Role.EXPERT])
+        person_upsert(
+            actor=None,
+            username=f"expert{i + 2}",
+            full_name=name,
+            unit=units["EXPERTS"],
+            post="安全生产专家",
+            roles=[Role.EXPERT],
+        )
     return people
 
 

@@ -14,9 +14,7 @@ from django.db.models import Q, QuerySet
 from .models import TERRITORY_KINDS, Industry, Role, Unit, UnitKind, User
 
 # Roles whose holders see the whole district.
-DISTRICT_WIDE_ROLES = frozenset(
-    {Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER, Role.SUPERVISOR}
-)
+DISTRICT_WIDE_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER, Role.SUPERVISOR})
 # Roles whose holders may change district-wide records (the others only read them).
 DISTRICT_WRITE_ROLES = frozenset({Role.DISTRICT_ADMIN})
 
@@ -101,9 +99,7 @@ def _committee_industries(user: User) -> frozenset[int]:
     committee = _nearest_unit(user, [UnitKind.PROFESSIONAL_COMMITTEE])
     if committee is None:
         return frozenset()
-    return frozenset(
-        Industry.objects.filter(committees=committee).values_list("pk", flat=True)
-    )
+    return frozenset(Industry.objects.filter(committees=committee).values_list("pk", flat=True))
 
 
 def scope_for(user: User) -> Scope:

@@ -34,8 +34,12 @@ def unit_upsert(*, actor: Any, code: str, **values: Any) -> Unit:
     if created or changes:
         unit.full_clean()
         unit.save()
-        record(actor=actor, action="unit.create" if created else "unit.update", obj=unit,
-               changes=changes)
+        record(
+            actor=actor,
+            action="unit.create" if created else "unit.update",
+            obj=unit,
+            changes=changes,
+        )
     return unit
 
 
@@ -77,8 +81,12 @@ def industry_upsert(
         industry.committees.set(wanted)
         changes["committees"] = [current, wanted]
     if created or changes:
-        record(actor=actor, action="industry.create" if created else "industry.update",
-               obj=industry, changes=changes)
+        record(
+            actor=actor,
+            action="industry.create" if created else "industry.update",
+            obj=industry,
+            changes=changes,
+        )
     return industry
 
 
@@ -111,9 +119,13 @@ def person_upsert(
     role_changes = _set_roles(user, set(roles))
     changes |= role_changes
     if created or changes:
-        record(actor=actor, action="person.create" if created else "person.update", obj=user,
-               changes={k: v for k, v in changes.items() if k != "password"}
-               | ({"password_set": [None, True]} if "password" in changes else {}))
+        record(
+            actor=actor,
+            action="person.create" if created else "person.update",
+            obj=user,
+            changes={k: v for k, v in changes.items() if k != "password"}
+            | ({"password_set": [None, True]} if "password" in changes else {}),
+        )
     return user
 
 
@@ -136,6 +148,7 @@ def group_set_members(
     members: list[tuple[str, User | Unit]],
 ) -> None:
     """Replace a group's membership with (position, person-or-unit) pairs, in order."""
+
     def key(position: str, who: User | Unit) -> tuple[str, str, int]:
         return (position, "person" if isinstance(who, User) else "unit", who.pk)
 
@@ -157,5 +170,6 @@ def group_set_members(
         )
         for i, (position, who) in enumerate(members)
     )
-    record(actor=actor, action="group.set_members", obj=group,
-           changes={"members": [current, wanted]})
+    record(
+        actor=actor, action="group.set_members", obj=group, changes={"members": [current, wanted]}
+    )

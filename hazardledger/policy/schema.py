@@ -81,9 +81,7 @@ class Rewards(Strict):
                     f"超出 {self.min_yuan}–{self.max_yuan} 元的范围"
                 )
             seen.add((cell.nature, cell.severity))
-        missing = [
-            f"{n}×{s}" for n in self.natures for s in self.severities if (n, s) not in seen
-        ]
+        missing = [f"{n}×{s}" for n in self.natures for s in self.severities if (n, s) not in seen]
         if missing:
             raise ValueError("奖励矩阵缺少：" + "、".join(missing))
         return self

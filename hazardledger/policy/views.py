@@ -47,6 +47,4 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已载入政策参数方案“{profile.name}”。")
             return redirect("policy:overview")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "policy/upload.html", {"form": form, "errors": errors}, status=status
-    )
+    return render(request, "policy/upload.html", {"form": form, "errors": errors}, status=status)

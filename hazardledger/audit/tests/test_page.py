@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from hazardledger.audit.services import record
+
+
+class AuditPageTestCase:
+    def test_it_lets_the_admin_and_supervisor_read_events(self, client_for, district):
+        for user in (district.alice, district.sam):
+            response = client_for(user).get(reverse("audit:events"))
+            assert response.status_code == 200
+            assert "unit.create" in response.content.decode()
+
+    def test_it_refuses_other_roles(self, client_for, district):
+        for user in (district.tom, district.leo, district.eve, district.cora):
+            assert client_for(user).get(reverse("audit:events")).status_code == 403
+
+    def test_it_filters_by_object_person_and_time(self, client_for, district):
+        record(actor=district.tom, action="test.mark", object_type="probe", object_id="42")
+        client = client_for(district.alice)
+        page = client.get(reverse("audit:events"), {"object_type": "probe", "object_id": "42"})
+        events = page.context["events"]
+        assert [e.action for e in events] == ["test.mark"]
+        page = client.get(reverse("audit:events"), {"actor": "tom"})
+        assert {e.actor_id for e in page.context["events"]} == {district.tom.pk}
+        page = client.get(reverse("audit:events"), {"since": "2999-01-01"})
+        assert list(page.context["events"]) == []
+
+    def test_it_pages_by_keyset(self, client_for, district):
+        for i in range(60):
+            record(actor=None, action="test.bulk", object_type="bulk", object_id=i)
+        client = client_for(district.alice)
+        first = client.get(reverse("audit:events"), {"object_type": "bulk"}).context
+        assert len(first["events"]) == 50 and first["next_before"]
+        second = client.get(
+            reverse("audit:events"), {"object_type": "bulk", "before": first["next_before"]}
+        ).context
+        assert len(second["events"]) == 10
+
+    def test_it_reports_bad_filters_per_field_without_error(self, client_for, district):
+        response = client_for(district.alice).get(
+            reverse("audit:events"), {"since": "2020-02-30", "until": "x"}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "有效的日期" in page
