@@ -22,3 +22,10 @@ class ApiTestCase:
         assert data["roles"] == ["territory_officer"]
         assert data["territory_ids"] == [district.town_a.pk]
         assert data["everything"] is False
+
+    def test_it_serves_the_docs_from_this_server(self, client, db):
+        import re
+
+        page = client.get("/api/v1/docs").content.decode()
+        assert "swagger-ui-bundle" in page
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
