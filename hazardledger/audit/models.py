@@ -9,6 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# Chinese names of action codes; each app adds its own with `register_action_labels`.
+ACTION_LABELS: dict[str, object] = {}
+
+
+def register_action_labels(labels: dict[str, object]) -> None:
+    ACTION_LABELS.update(labels)
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove a written audit event."""
 
@@ -47,6 +55,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Guard rail only: the chain verifier is what proves integrity.

@@ -12,6 +12,9 @@ from .models import PolicyProfile
 from .services import NoActivePolicy, PolicyFileError, active_policy, parse_policy, policy_store
 
 
+WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
 @role_required(*OFFICIAL_ROLES)
 def overview(request: HttpRequest) -> HttpResponse:
     try:
@@ -26,6 +29,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "policy": policy,
             "profiles": profiles,
             "can_upload": has_role(request.user, Role.DISTRICT_ADMIN),
+            "bulletin_weekday": WEEKDAYS[policy.reporting.weekly_bulletin_weekday - 1]
+            if policy
+            else "",
         },
     )
 
