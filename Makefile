@@ -29,6 +29,10 @@ demo: install
 test: install
 	$(BIN)/pytest
 
+# Browser journeys against gunicorn on loopback, in Debian's chromium (apt-get install chromium).
+e2e: install
+	$(BIN)/pytest tests/e2e
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
