@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "hazardledger.policy",
     "hazardledger.audit",
     "hazardledger.enterprises",
+    "hazardledger.hazards",
+    "hazardledger.inspections",
     "hazardledger.demo",
 ]
 

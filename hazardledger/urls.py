@@ -18,6 +18,9 @@ urlpatterns = [
     path("org/", include("hazardledger.org.urls")),
     path("policy/", include("hazardledger.policy.urls")),
     path("audit/", include("hazardledger.audit.urls")),
+    path("enterprises/", include("hazardledger.enterprises.urls")),
+    path("hazards/", include("hazardledger.hazards.urls")),
+    path("inspections/", include("hazardledger.inspections.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -74,3 +74,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request, {"detail": "请求数据有误", "errors": exc.errors}, status=422
     )
+
+
+from hazardledger.hazards.api import router as hazards_router  # noqa: E402
+
+api.add_router("/hazards/", hazards_router)
+
+
+from hazardledger.enterprises.api import router as enterprises_router  # noqa: E402
+
+api.add_router("/enterprises/", enterprises_router)
+
+
+from hazardledger.inspections.api import router as inspections_router  # noqa: E402
+
+api.add_router("/inspections/", inspections_router)

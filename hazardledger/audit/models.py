@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Chinese names of action codes; each app adds its own with `register_action_labels`.
 ACTION_LABELS: dict[str, object] = {}
 
@@ -56,10 +55,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Guard rail only: the chain verifier is what proves integrity.
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -68,6 +63,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class AuditHead(models.Model):

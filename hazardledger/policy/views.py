@@ -11,7 +11,6 @@ from .forms import PolicyUploadForm
 from .models import PolicyProfile
 from .services import NoActivePolicy, PolicyFileError, active_policy, parse_policy, policy_store
 
-
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
 

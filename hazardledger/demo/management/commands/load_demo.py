@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hazardledger.demo import district
+from hazardledger.demo import enterprises as demo_enterprises
+from hazardledger.demo import hazards as demo_hazards
+from hazardledger.demo import inspections as demo_inspections
 
 
 class Command(BaseCommand):
@@ -14,6 +17,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 accounts, password = district.build()
+                created = demo_enterprises.build()
+                hazards_created = demo_hazards.build()
+                inspections_created = demo_inspections.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -21,3 +27,6 @@ class Command(BaseCommand):
             roles = "、".join(g.get_role_display() for g in user.role_grants.all())
             self.stdout.write(f"  {user.username:<11} {user.display_name}（{roles}）")
         self.stdout.write(f"  密码：{password}")
+        self.stdout.write(f"演示企业：新建 {created} 家（已有的不重复创建）。")
+        self.stdout.write(f"演示隐患：新建 {hazards_created} 条（已有的不重复创建）。")
+        self.stdout.write(f"演示检查记录：新建 {inspections_created} 条（已有的不重复创建）。")

@@ -1,0 +1,127 @@
+"""Checking and storing uploads: content, size and type are checked, names are generated."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+PHOTO_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    original_name: str
+    extension: str
+    content_type: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def _read(upload: IO[bytes], limit: int, limit_label: str) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(_("文件过大（上限 %s）") % limit_label, code="too_large")
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(_("文件过大（上限 %s）") % limit_label, code="too_large")
+    if not content:
+        raise ValidationError(_("文件为空"), code="empty")
+    return content
+
+
+def _original_name(upload: IO[bytes]) -> str:
+    return (getattr(upload, "name", "") or "upload")[-200:]
+
+
+def check_photo(upload: IO[bytes]) -> CheckedFile:
+    """A JPEG, PNG or WebP image no larger than the limit, verified by decoding it."""
+    content = _read(upload, MAX_PHOTO_BYTES, "5 MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(_bytes_io(content)) as image:
+                fmt = image.format
+                width, height = image.size
+                image.verify()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ValidationError(_("不是有效的图片文件"), code="not_image") from exc
+    if fmt not in PHOTO_FORMATS:
+        raise ValidationError(_("只接受 JPEG、PNG 或 WebP 格式的照片"), code="format")
+    if width * height > MAX_PHOTO_PIXELS:
+        raise ValidationError(_("图片像素过大"), code="too_large")
+    ext, content_type = PHOTO_FORMATS[fmt]
+    return CheckedFile(content, _original_name(upload), ext, content_type, _sha(content))
+
+
+def check_document(upload: IO[bytes]) -> CheckedFile:
+    """A PDF, Word (.docx) file or a photo, recognised by its content."""
+    content = _read(upload, MAX_DOCUMENT_BYTES, "10 MB")
+    name = _original_name(upload)
+    if content.startswith(b"%PDF-"):
+        return CheckedFile(content, name, "pdf", "application/pdf", _sha(content))
+    if content.startswith(b"PK\x03\x04") and name.lower().endswith(".docx"):
+        return CheckedFile(
+            content,
+            name,
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            _sha(content),
+        )
+    try:
+        return check_photo(_bytes_io(content, name))
+    except ValidationError as exc:
+        raise ValidationError(_("只接受 PDF、Word（.docx）或图片文件"), code="format") from exc
+
+
+def store(checked: CheckedFile) -> str:
+    """Save under a generated name; returns the storage name."""
+    now = timezone.localtime()
+    name = f"hazards/{now:%Y/%m}/{uuid.uuid4().hex}.{checked.extension}"
+    return default_storage.save(name, ContentFile(checked.content))
+
+
+def discard(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _bytes_io(content: bytes, name: str = ""):
+    import io
+
+    buffer = io.BytesIO(content)
+    buffer.name = name
+    buffer.size = len(content)
+    return buffer

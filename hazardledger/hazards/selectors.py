@@ -1,0 +1,239 @@
+"""Every read of hazard cards starts here (DESIGN.md §3.2, §3.8).
+
+Overdue and acceptance-late are computed from dates against the active policy, never stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from hazardledger.enterprises.models import EnterpriseAccount
+from hazardledger.org.models import Role, Unit, UnitKind
+from hazardledger.org.permissions import get_in_scope_or_404
+from hazardledger.org.selectors import has_role, restrict
+from hazardledger.policy.schema import HazardRules
+
+from .models import (
+    ExtensionStatus,
+    Hazard,
+    HazardEvent,
+    HazardExtension,
+    HazardStatus,
+    Notification,
+)
+from .rules import DEADLINE_RUNS
+
+
+def _own_enterprise(user: Any) -> Q:
+    return Q(
+        enterprise_id__in=EnterpriseAccount.objects.filter(user_id=user.pk).values("enterprise_id")
+    )
+
+
+def user_department(user: Any) -> Unit | None:
+    """The department a department officer works in (their unit or its nearest ancestor)."""
+    unit, seen = user.unit, set()
+    while unit is not None and unit.pk not in seen:
+        if unit.kind == UnitKind.DEPARTMENT:
+            return unit
+        seen.add(unit.pk)
+        unit = unit.parent
+    return None
+
+
+def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
+    """Cards in the user's scope, plus cards being evaluated by them as expert or transferred
+    to their department."""
+    base = Hazard.objects.all()
+    visible = restrict(
+        base,
+        user,
+        territory="territory",
+        industry="industry",
+        own_enterprise=_own_enterprise(user),
+    )
+    extra = Q(pk__in=[])
+    if has_role(user, Role.EXPERT):
+        # Experts see a card while it is assigned to them for evaluation (DESIGN.md §4).
+        extra |= Q(expert_id=user.pk, status=HazardStatus.EVALUATING)
+    if has_role(user, Role.DEPARTMENT_OFFICER):
+        department = user_department(user)
+        if department is not None:
+            extra |= Q(department_id=department.pk)
+    return visible | base.filter(extra)
+
+
+def hazard_get_for_user_or_404(user: Any, pk: Any) -> Hazard:
+    qs = hazards_visible_to(user).select_related(
+        "enterprise",
+        "territory",
+        "industry",
+        "department",
+        "expert",
+        "accepted_by",
+        "registered_by",
+        "transferred_from",
+        "transfer_department",
+    )
+    return get_in_scope_or_404(qs, pk=pk)
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status__in=DEADLINE_RUNS, deadline__lt=today)
+
+
+def due_soon_q(today: date, rules: HazardRules) -> Q:
+    return Q(
+        status__in=DEADLINE_RUNS,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=rules.due_soon_days),
+    )
+
+
+def acceptance_late_q(now: datetime, rules: HazardRules) -> Q:
+    return Q(
+        status=HazardStatus.ACCEPTANCE_PENDING,
+        acceptance_applied_at__lt=now - timedelta(days=rules.acceptance_within_days),
+    )
+
+
+# ---- the ledger -------------------------------------------------------------------------
+
+# Sort options: (label key, field, descending). Only non-null fields, so keyset works.
+SORTS = {
+    "-found_on": ("found_on", True),
+    "found_on": ("found_on", False),
+    "-registered_at": ("registered_at", True),
+    "registered_at": ("registered_at", False),
+    "card_no": ("card_no", False),
+    "-card_no": ("card_no", True),
+}
+DEFAULT_SORT = "-found_on"
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    territory: int | None = None
+    department: int | None = None
+    industry: int | None = None
+    enterprise: int | None = None
+    level: str = ""
+    status: str = ""
+    overdue: bool = False
+    acceptance_late: bool = False
+    supervised: bool = False
+    source: str = ""
+    found_from: date | None = None
+    found_to: date | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    q: str = ""
+
+
+def ledger_filter(
+    qs: QuerySet[Hazard], f: LedgerFilters, *, rules: HazardRules, with_status: bool = True
+) -> QuerySet[Hazard]:
+    """Apply the ledger's filters; `with_status=False` leaves the status out (for counts)."""
+    now = timezone.now()
+    today = timezone.localdate()
+    simple = {
+        "territory_id": f.territory,
+        "department_id": f.department,
+        "industry_id": f.industry,
+        "enterprise_id": f.enterprise,
+        "level": f.level,
+        "source": f.source,
+        "found_on__gte": f.found_from,
+        "found_on__lte": f.found_to,
+        "deadline__gte": f.deadline_from,
+        "deadline__lte": f.deadline_to,
+    }
+    qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+    if with_status and f.status:
+        qs = qs.filter(status=f.status)
+    if f.overdue:
+        qs = qs.filter(overdue_q(today))
+    if f.acceptance_late:
+        qs = qs.filter(acceptance_late_q(now, rules))
+    if f.supervised:
+        qs = qs.filter(is_supervised=True)
+    if f.q:
+        qs = qs.filter(Q(card_no__icontains=f.q) | Q(description__icontains=f.q))
+    return qs
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if hasattr(value, "isoformat") else value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, field: str) -> tuple[Any, int] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if field == "found_on":
+            value = date.fromisoformat(value)
+        elif field == "registered_at":
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, str):
+            return None
+        return value, int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def ledger_page(
+    qs: QuerySet[Hazard], *, sort: str, cursor: str, size: int
+) -> tuple[list[Hazard], str | None]:
+    """One page by keyset (no OFFSET, no COUNT); returns the rows and the next cursor."""
+    field, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    after = _decode_cursor(cursor, field) if cursor else None
+    if after is not None:
+        value, pk = after
+        op = "lt" if descending else "gt"
+        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
+    prefix = "-" if descending else ""
+    qs = qs.select_related("enterprise", "territory", "industry").order_by(
+        f"{prefix}{field}", f"{prefix}pk"
+    )
+    rows = list(qs[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, field), last.pk)
+    return rows, next_cursor
+
+
+def status_counts(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
+    """Cards per status and overdue cards, in one grouped SQL aggregate."""
+    rows = (
+        qs.order_by()
+        .values("status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return {
+        "by_status": [(s.value, s.label, counts.get(s.value, 0)) for s in HazardStatus],
+        "total": sum(counts.values()),
+        "overdue": sum(row["overdue"] for row in rows),
+    }
+
+
+def history_of(hazard: Hazard) -> QuerySet[HazardEvent]:
+    return hazard.events.select_related("actor").order_by("at", "pk")
+
+
+def pending_extension(hazard: Hazard) -> HazardExtension | None:
+    return hazard.extensions.filter(status=ExtensionStatus.PENDING).first()
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("hazard")

@@ -1,0 +1,240 @@
+"""The ledger: scope, filters, keyset pagination, counts, query count, date conditions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hazardledger.hazards import selectors
+from hazardledger.hazards.models import Hazard, HazardStatus
+from hazardledger.policy.services import active_policy
+
+S = HazardStatus
+
+
+def ledger(client, **params):
+    response = client.get(reverse("hazards:ledger"), params)
+    assert response.status_code == 200
+    return response
+
+
+def fresh(user):
+    """A client logged in now (a session from before a time jump would have expired)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def numbers(response) -> list[str]:
+    return [h.card_no for h in response.context["rows"]]
+
+
+class ScopeTestCase:
+    def test_it_shows_each_person_only_their_cards(self, kit, login):
+        d = kit.district
+        a, b = kit.card(), kit.card(enterprise=kit.ent_b)
+        assert set(numbers(ledger(login(d.tom)))) == {a.card_no}
+        assert set(numbers(ledger(login(d.tina)))) == {b.card_no}
+        assert set(numbers(ledger(login(d.dora)))) == {a.card_no}
+        assert set(numbers(ledger(login(d.eve)))) == {a.card_no}
+        assert set(numbers(ledger(login(d.alice)))) == {a.card_no, b.card_no}
+        assert numbers(ledger(login(d.hank))) == []
+        assert numbers(ledger(login(d.xena))) == []
+
+    def test_it_answers_404_for_another_towns_card(self, kit, login):
+        other = kit.card(enterprise=kit.ent_b)
+        client = login(kit.district.tom)
+        for name in ("hazards:detail", "hazards:print", "hazards:plan"):
+            assert client.get(reverse(name, args=[other.pk])).status_code == 404
+        response = client.post(
+            reverse("hazards:action", args=[other.pk, "confirm"]), {"level": "general"}
+        )
+        assert response.status_code == 404
+        other.refresh_from_db()
+        assert other.status == S.REGISTERED
+
+    def test_it_answers_403_in_scope_without_the_role(self, kit, login):
+        card = kit.card()
+        client = login(kit.district.eve)
+        response = client.post(
+            reverse("hazards:action", args=[card.pk, "confirm"]), {"level": "general"}
+        )
+        assert response.status_code == 403
+        assert (
+            login(kit.district.tom)
+            .get(reverse("hazards:plan", args=[kit.card(S.CONFIRMED).pk]))
+            .status_code
+            == 403
+        )
+        assert login(kit.district.carl).get(reverse("hazards:create")).status_code == 403
+
+    def test_it_shows_experts_their_assigned_cards(self, kit, login):
+        assigned = kit.card(S.EVALUATING, level="major")
+        assert numbers(ledger(login(kit.district.xena))) == [assigned.card_no]
+
+    def test_it_shows_a_transferred_card_to_the_receiving_department(self, kit, district):
+        card = kit.card(enterprise=kit.ent_b, department=district.dept_a)
+        assert selectors.hazards_visible_to(district.dora).filter(pk=card.pk).exists()
+
+    def test_it_requires_login(self, kit, client):
+        response = client.get(reverse("hazards:ledger"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+class FilterTestCase:
+    def test_it_filters_by_every_field(self, kit, login):
+        d = kit.district
+        today = timezone.localdate()
+        major = kit.card(S.RECTIFYING, level="major", source="tipoff", is_supervised=True)
+        old = kit.card(found_on=today - timedelta(days=100))
+        other = kit.card(S.CONFIRMED, enterprise=kit.ent_b)
+        client = login(d.alice)
+        assert numbers(ledger(client, level="major")) == [major.card_no]
+        assert numbers(ledger(client, source="tipoff")) == [major.card_no]
+        assert numbers(ledger(client, supervised="on")) == [major.card_no]
+        assert numbers(ledger(client, status="confirmed")) == [other.card_no]
+        assert numbers(ledger(client, territory=d.town_b.pk)) == [other.card_no]
+        assert numbers(ledger(client, industry=d.chemicals.pk)) == [other.card_no]
+        assert numbers(ledger(client, department=d.dept_b.pk)) == [other.card_no]
+        assert set(numbers(ledger(client, enterprise=kit.ent_a.pk))) == {major.card_no, old.card_no}
+        before = (today - timedelta(days=50)).isoformat()
+        assert numbers(ledger(client, found_to=before)) == [old.card_no]
+        assert old.card_no not in numbers(ledger(client, found_from=before))
+        deadline = major.deadline.isoformat()
+        assert numbers(
+            ledger(client, deadline_from=deadline, deadline_to=deadline, status="rectifying")
+        ) == [major.card_no]
+
+    def test_it_explains_bad_filter_dates_in_chinese(self, kit, login):
+        response = ledger(
+            login(kit.district.alice),
+            found_from="2026-13-01",
+            deadline_from="2026-05-02",
+            deadline_to="2026-05-01",
+        )
+        page = response.content.decode()
+        assert "输入一个有效的日期" in page and "结束日期不能早于开始日期" in page
+
+    def test_it_counts_by_status_in_one_grouped_query(self, kit, district):
+        for status in (S.REGISTERED, S.REGISTERED, S.RECTIFYING, S.CLOSED):
+            kit.card(status)
+        kit.card(S.RECTIFYING, deadline=timezone.localdate() - timedelta(days=1))
+        qs = selectors.hazards_visible_to(district.alice)
+        with CaptureQueriesContext(connection) as queries:
+            counts = selectors.status_counts(qs, today=timezone.localdate())
+        assert len(queries) == 1 and "GROUP BY" in queries[0]["sql"]
+        by = {code: n for code, _label, n in counts["by_status"]}
+        assert by["registered"] == 2 and by["rectifying"] == 2 and by["closed"] == 1
+        assert counts["total"] == 5 and counts["overdue"] == 1
+
+
+class PaginationTestCase:
+    def test_it_pages_by_keyset_without_gaps_or_repeats(self, kit, login):
+        today = timezone.localdate()
+        cards = [kit.card(found_on=today - timedelta(days=i % 4)) for i in range(23)]
+        client = login(kit.district.alice)
+        seen, after = [], ""
+        for _page in range(5):
+            response = (
+                ledger(client, size=20, sort="-found_on", after=after)
+                if after
+                else (ledger(client, size=20, sort="-found_on"))
+            )
+            seen += numbers(response)
+            after = response.context["next_cursor"]
+            if not after:
+                break
+        assert sorted(seen) == sorted(c.card_no for c in cards) and len(seen) == 23
+        expected = sorted(cards, key=lambda c: (c.found_on, c.pk), reverse=True)
+        assert seen == [c.card_no for c in expected]
+
+    @pytest.mark.parametrize("sort", list(selectors.SORTS))
+    def test_it_pages_every_sort_order(self, kit, district, sort):
+        cards = [kit.card(found_on=date(2026, 1, 1) + timedelta(days=i % 3)) for i in range(7)]
+        qs = selectors.hazards_visible_to(district.alice)
+        seen, cursor = [], ""
+        while True:
+            rows, cursor = selectors.ledger_page(qs, sort=sort, cursor=cursor, size=3)
+            seen += [r.pk for r in rows]
+            if not cursor:
+                break
+        assert sorted(seen) == sorted(c.pk for c in cards) and len(seen) == 7
+
+    def test_it_ignores_a_forged_cursor(self, kit, login):
+        kit.card()
+        assert len(numbers(ledger(login(kit.district.alice), after="!!not-a-cursor"))) == 1
+
+    def test_it_does_not_grow_the_query_count_with_the_page_size(self, kit, login):
+        for i in range(110):
+            kit.card(
+                S.RECTIFYING if i % 2 else S.REGISTERED,
+                enterprise=(kit.ent_a if i % 3 else kit.ent_b),
+            )
+        client = login(kit.district.alice)
+        ledger(client, size=20)  # warm caches (policy, session)
+        counts = {}
+        for size in (20, 50, 100):
+            with CaptureQueriesContext(connection) as queries:
+                response = ledger(client, size=size)
+            assert len(response.context["rows"]) == size
+            counts[size] = len(queries)
+        assert counts[20] == counts[50] == counts[100], counts
+        assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
+
+
+class DateConditionsTestCase:
+    def test_it_becomes_overdue_when_the_deadline_passes(self, kit):
+        tom = kit.district.tom
+        with time_machine.travel(date(2026, 6, 1), tick=False):
+            card = kit.card(S.RECTIFYING, deadline=date(2026, 6, 10))
+        with time_machine.travel(date(2026, 6, 10), tick=False):
+            assert numbers(ledger(fresh(tom), overdue="on")) == []
+        with time_machine.travel(date(2026, 6, 11), tick=False):
+            client = fresh(tom)
+            assert numbers(ledger(client, overdue="on")) == [card.card_no]
+            page = client.get(reverse("hazards:detail", args=[card.pk])).content.decode()
+            assert "已逾期" in page
+        Hazard.objects.filter(pk=card.pk).update(status=S.RECTIFIED)
+        with time_machine.travel(date(2026, 6, 11), tick=False):
+            assert numbers(ledger(fresh(tom), overdue="on")) == []
+
+    def test_it_marks_acceptance_late_after_the_policy_days(self, kit):
+        days = active_policy().hazards.acceptance_within_days
+        with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 6, 1, 9)), tick=False):
+            card = kit.card(S.ACCEPTANCE_PENDING, acceptance_applied_at=timezone.now())
+        tom = kit.district.tom
+        on_time = timezone.make_aware(timezone.datetime(2026, 6, 1 + days, 8))
+        with time_machine.travel(on_time, tick=False):
+            assert numbers(ledger(fresh(tom), acceptance_late="on")) == []
+        with time_machine.travel(on_time + timedelta(hours=2), tick=False):
+            assert numbers(ledger(fresh(tom), acceptance_late="on")) == [card.card_no]
+
+
+class NumberingTestCase:
+    def test_it_never_reuses_a_number_even_after_a_void(self, kit, district):
+        from hazardledger.hazards.services import hazard_register, hazard_void
+
+        data = {
+            "location": "库房",
+            "description": "消防通道堵塞",
+            "category": "site_management",
+            "nature": "thing",
+            "level": "general",
+            "source": "government_inspection",
+            "found_by": "甲",
+            "found_on": timezone.localdate(),
+        }
+        first = hazard_register(actor=district.tom, enterprise=kit.ent_a, data=data)
+        hazard_void(actor=district.alice, hazard=first, reason="误登")
+        second = hazard_register(actor=district.tom, enterprise=kit.ent_a, data=data)
+        year = timezone.localdate().year
+        assert first.card_no == f"370306-YH-{year}-000001"
+        assert second.card_no == f"370306-YH-{year}-000002"
