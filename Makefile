@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export HAZARDLEDGER_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test lint format e2e clean
+.PHONY: install demo serve test lint format e2e clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,12 @@ format: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Province-scale benchmarks on PostgreSQL: DATABASE_URL names a database filled by
+# `bench/generate.py` (see docs/PERFORMANCE.md).
+bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL to a PostgreSQL database"; exit 1; }
+	@mkdir -p "$(HAZARDLEDGER_DATA_DIR)"
+	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python bench/run.py

@@ -1,4 +1,4 @@
-"""Benchmark: export of N hazard cards to .xlsx — time and peak memory (issue 4).
+"""Benchmark: export of N hazard cards to .xlsx — time and peak memory.
 
     .venv/bin/python bench/bench_hazard_export.py [--rows 100000] [--data-dir /tmp/hl-bench]
 
