@@ -842,43 +842,50 @@ def hazard_list_supervised(
     return hazard
 
 
-@transaction.atomic
-def hazard_delist_supervised(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
+def _overlay(*, actor: User, hazard: Hazard, action: str, reason: str, values: dict) -> Hazard:
+    """A status-preserving action that only flips an overlay flag, with a required reason."""
     _transition(
         actor=actor,
         hazard=hazard,
-        action="delist_supervised",
+        action=action,
         data={"reason": reason},
-        values={"is_supervised": False},
+        values=values,
         comment=reason,
     )
     return hazard
+
+
+@transaction.atomic
+def hazard_delist_supervised(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
+    return _overlay(
+        actor=actor,
+        hazard=hazard,
+        action="delist_supervised",
+        reason=reason,
+        values={"is_supervised": False},
+    )
 
 
 @transaction.atomic
 def hazard_suspend_production(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
-    _transition(
+    return _overlay(
         actor=actor,
         hazard=hazard,
         action="suspend_production",
-        data={"reason": reason},
+        reason=reason,
         values={"production_suspended": True},
-        comment=reason,
     )
-    return hazard
 
 
 @transaction.atomic
 def hazard_resume_production(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
-    _transition(
+    return _overlay(
         actor=actor,
         hazard=hazard,
         action="resume_production",
-        data={"reason": reason},
+        reason=reason,
         values={"production_suspended": False},
-        comment=reason,
     )
-    return hazard
 
 
 # ---- attachments outside a transition (API uploads evidence before the transition) ----------
