@@ -105,3 +105,12 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: cached counts are keyed by the audit head, which
+    a rolled-back test database repeats."""
+    from django.core.cache import cache
+
+    cache.clear()

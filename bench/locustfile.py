@@ -1,5 +1,7 @@
-"""Load mix for `bench/run.py`: officers reading the ledger, cards and work lists,
-and marking their notifications read (a write with CSRF). Sessions come from run.py."""
+"""Load mix for `bench/run.py`: officers reading the ledger, cards and work lists and marking
+their notifications read; enterprise safety managers reporting rectification progress (an
+audited write to a card, which also moves the ledger's count cache on). Sessions come from
+run.py."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ TERRITORY = os.environ.get("HL_TERRITORY", "")
 
 
 class Officer(HttpUser):
+    weight = 4
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
@@ -50,4 +53,34 @@ class Officer(HttpUser):
             "/hazards/notifications/read/",
             data={"csrfmiddlewaretoken": token},
             headers={"Referer": f"{self.host}/hazards/notifications/", "X-CSRFToken": token},
+        )
+
+
+class EnterpriseManager(HttpUser):
+    weight = 1
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", os.environ["HL_ENTERPRISE_SESSION"])
+        self.card_ids: list[int] = []
+
+    @task(2)
+    def own_ledger(self) -> None:
+        response = self.client.get("/hazards/?status=rectifying", name="/hazards/?own")
+        self.card_ids = [int(x) for x in re.findall(r'href="/hazards/(\d+)/"', response.text)]
+
+    @task(1)
+    def report_progress(self) -> None:
+        if not self.card_ids:
+            return
+        url = f"/hazards/{random.choice(self.card_ids)}/report_progress/"
+        page = self.client.get(url, name="/hazards/[id]/report_progress/")
+        match = CSRF.search(page.text)
+        if not match:
+            return
+        self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": match.group(1), "text": "已完成部分整改，继续推进。"},
+            headers={"Referer": f"{self.host}{url}"},
+            name="/hazards/[id]/report_progress/ POST",
         )

@@ -244,7 +244,7 @@ def list_hazards(request: HttpRequest, filters: Query[LedgerQuery]):
     rows, cursor = selectors.ledger_page(
         selectors.ledger_filter(base, f, rules=policy), sort=sort, cursor=after, size=size
     )
-    counts = selectors.status_counts(
+    counts = selectors.status_counts_cached(
         selectors.ledger_filter(base, f, rules=policy, with_status=False),
         today=timezone.localdate(),
     )

@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -326,24 +329,56 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 PAGE_SIZES = (20, 50, 100)
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python: the ledger shows a hundred options on every page, and the
+    template-per-option renderer costs more than the page's own query."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) in selected else "", label)
+                for v, label in ((str(o[0]), o[1]) for o in self.choices)
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("编号或描述"), required=False, max_length=100)
-    territory = forms.ModelChoiceField(label=gettext_lazy("镇街"), queryset=None, required=False)
+    territory = forms.ModelChoiceField(
+        label=gettext_lazy("镇街"), queryset=None, required=False, widget=PlainSelect
+    )
     department = forms.ModelChoiceField(
         label=gettext_lazy("主管部门"),
         queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT),
         required=False,
+        widget=PlainSelect,
     )
-    industry = forms.ModelChoiceField(label=gettext_lazy("行业"), queryset=None, required=False)
+    industry = forms.ModelChoiceField(
+        label=gettext_lazy("行业"), queryset=None, required=False, widget=PlainSelect
+    )
     enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     level = forms.ChoiceField(
-        label=gettext_lazy("级别"), choices=_blank(HazardLevel.choices), required=False
+        widget=PlainSelect,
+        label=gettext_lazy("级别"),
+        choices=_blank(HazardLevel.choices),
+        required=False,
     )
     status = forms.ChoiceField(
-        label=gettext_lazy("状态"), choices=_blank(HazardStatus.choices), required=False
+        widget=PlainSelect,
+        label=gettext_lazy("状态"),
+        choices=_blank(HazardStatus.choices),
+        required=False,
     )
     source = forms.ChoiceField(
-        label=gettext_lazy("来源"), choices=_blank(HazardSource.choices), required=False
+        widget=PlainSelect,
+        label=gettext_lazy("来源"),
+        choices=_blank(HazardSource.choices),
+        required=False,
     )
     overdue = forms.BooleanField(label=gettext_lazy("仅逾期"), required=False)
     acceptance_late = forms.BooleanField(label=gettext_lazy("仅验收超期"), required=False)
@@ -365,11 +400,14 @@ class LedgerFilterForm(forms.Form):
         label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(
+        widget=PlainSelect,
         label=gettext_lazy("排序"),
         required=False,
         choices=[
             ("-found_on", gettext_lazy("发现时间（新→旧）")),
             ("found_on", gettext_lazy("发现时间（旧→新）")),
+            ("deadline", gettext_lazy("整改时限（近→远）")),
+            ("-deadline", gettext_lazy("整改时限（远→近）")),
             ("-registered_at", gettext_lazy("登记时间（新→旧）")),
             ("registered_at", gettext_lazy("登记时间（旧→新）")),
             ("card_no", gettext_lazy("编号（升序）")),
@@ -377,6 +415,7 @@ class LedgerFilterForm(forms.Form):
         ],
     )
     size = forms.TypedChoiceField(
+        widget=PlainSelect,
         label=gettext_lazy("每页"),
         required=False,
         coerce=int,
@@ -388,6 +427,13 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = territories_visible_to(user)
         self.fields["industry"].queryset = industries_visible_to(user)
+        for name in ("territory", "department", "industry"):
+            # Options as (pk, name) rows: one plain query instead of a model per option.
+            field = self.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *field.queryset.values_list("pk", "name"),
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

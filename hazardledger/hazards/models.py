@@ -223,11 +223,20 @@ class Hazard(models.Model):
             # Keyset orders (sort key, pk) and the ledger's filters combined with them.
             models.Index(fields=["found_on", "id"], name="haz_found_id"),
             models.Index(fields=["registered_at", "id"], name="haz_registered_id"),
-            models.Index(fields=["status", "deadline"], name="haz_status_deadline"),
+            models.Index(fields=["deadline", "id"], name="haz_deadline_id"),
+            models.Index(fields=["status", "deadline", "id"], name="haz_status_deadline"),
             models.Index(fields=["status", "found_on", "id"], name="haz_status_found"),
             models.Index(fields=["territory", "status", "found_on"], name="haz_terr_status"),
             models.Index(fields=["industry", "status", "found_on"], name="haz_ind_status"),
             models.Index(fields=["department", "status", "found_on"], name="haz_dept_status"),
+            # Work lists and the deadline sort: a short index range per scope and status.
+            models.Index(
+                fields=["territory", "status", "deadline", "id"], name="haz_terr_status_dl"
+            ),
+            models.Index(fields=["industry", "status", "deadline", "id"], name="haz_ind_status_dl"),
+            models.Index(
+                fields=["department", "status", "deadline", "id"], name="haz_dept_status_dl"
+            ),
             models.Index(fields=["enterprise", "status"], name="haz_ent_status"),
             models.Index(fields=["level", "status"], name="haz_level_status"),
             models.Index(fields=["source", "found_on"], name="haz_source_found"),

@@ -6,14 +6,18 @@ Overdue and acceptance-late are computed from dates against the active policy, n
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from hazardledger.audit.models import AuditHead
 from hazardledger.enterprises.models import EnterpriseAccount
 from hazardledger.org.models import Role, Unit, UnitKind
 from hazardledger.org.permissions import get_in_scope_or_404
@@ -106,8 +110,12 @@ def acceptance_late_q(now: datetime, rules: HazardRules) -> Q:
 
 # ---- the ledger -------------------------------------------------------------------------
 
-# Sort options: (label key, field, descending). Only non-null fields, so keyset works.
+# Sort options: (field, descending). The deadline is the only nullable sort key: cards without
+# one (not yet planned) come after the dated ones going up and before them going down, which is
+# PostgreSQL's own order, so one ascending index serves both directions.
 SORTS = {
+    "deadline": ("deadline", False),
+    "-deadline": ("deadline", True),
     "-found_on": ("found_on", True),
     "found_on": ("found_on", False),
     "-registered_at": ("registered_at", True),
@@ -178,53 +186,120 @@ def _decode_cursor(cursor: str, field: str) -> tuple[Any, int] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if field == "found_on":
+        if field in ("found_on", "deadline") and value is not None:
             value = date.fromisoformat(value)
         elif field == "registered_at":
             value = datetime.fromisoformat(value)
-        elif not isinstance(value, str):
+        elif not isinstance(value, str) and not (field == "deadline" and value is None):
             return None
         return value, int(pk)
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         return None
 
 
+def _after(field: str, descending: bool, value: Any, pk: int) -> Q:
+    """Rows after (value, pk) in the page order (a null deadline is the largest value)."""
+    op = "lt" if descending else "gt"
+    if value is None:
+        after = Q(**{f"{field}__isnull": True, f"pk__{op}": pk})
+        return after | Q(**{f"{field}__isnull": False}) if descending else after
+    after = Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+    # The redundant bound gives the index a start, so a deep page does not scan the rows
+    # before it (databases do not all turn the OR into a row comparison).
+    after &= Q(**{f"{field}__{op}e": value})
+    if field == "deadline" and not descending:
+        after |= Q(deadline__isnull=True)
+    return after
+
+
+def _order(field: str, descending: bool) -> tuple[Any, str]:
+    if field != "deadline":
+        return (f"-{field}", "-pk") if descending else (field, "pk")
+    if descending:
+        return F(field).desc(nulls_first=True), "-pk"
+    return F(field).asc(nulls_last=True), "pk"
+
+
 def ledger_page(
-    qs: QuerySet[Hazard], *, sort: str, cursor: str, size: int
-) -> tuple[list[Hazard], str | None]:
-    """One page by keyset (no OFFSET, no COUNT); returns the rows and the next cursor."""
+    qs: QuerySet[Hazard],
+    *,
+    sort: str,
+    cursor: str,
+    size: int,
+    values: tuple[str, ...] = (),
+) -> tuple[list[Any], str | None]:
+    """One page by keyset (no OFFSET, no COUNT); returns the rows and the next cursor.
+
+    With `values`, the rows are dicts of those fields (plus "id") instead of cards.
+    """
     field, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     after = _decode_cursor(cursor, field) if cursor else None
     if after is not None:
-        value, pk = after
-        op = "lt" if descending else "gt"
-        qs = qs.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
-    prefix = "-" if descending else ""
-    qs = qs.select_related("enterprise", "territory", "industry").order_by(
-        f"{prefix}{field}", f"{prefix}pk"
-    )
+        qs = qs.filter(_after(field, descending, *after))
+    qs = qs.order_by(*_order(field, descending))
+    if values:
+        qs = qs.values(*dict.fromkeys(("id", field, *values)))
+    else:
+        qs = qs.select_related("enterprise", "territory", "industry")
     rows = list(qs[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, field), last.pk)
+        if values:
+            next_cursor = encode_cursor(last[field], last["id"])
+        else:
+            next_cursor = encode_cursor(getattr(last, field), last.pk)
     return rows, next_cursor
 
 
-def status_counts(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
-    """Cards per status and overdue cards, in one grouped SQL aggregate."""
+def _raw_counts(qs: QuerySet[Hazard], today: date) -> tuple[dict[str, int], int]:
     rows = (
         qs.order_by()
         .values("status")
         .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
     )
-    counts = {row["status"]: row["n"] for row in rows}
+    return {row["status"]: row["n"] for row in rows}, sum(row["overdue"] for row in rows)
+
+
+def _shape_counts(counts: dict[str, int], overdue: int) -> dict[str, Any]:
     return {
         "by_status": [(s.value, s.label, counts.get(s.value, 0)) for s in HazardStatus],
         "total": sum(counts.values()),
-        "overdue": sum(row["overdue"] for row in rows),
+        "overdue": overdue,
     }
+
+
+def status_counts(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
+    """Cards per status and overdue cards, in one grouped SQL aggregate."""
+    return _shape_counts(*_raw_counts(qs, today))
+
+
+def write_generation() -> int:
+    """Moves on with every committed audited write; every change to a card is audited."""
+    head = AuditHead.objects.filter(pk=1).values_list("last_event_id", flat=True).first()
+    return head or 0
+
+
+COUNTS_TTL = 600
+
+
+def status_counts_cached(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
+    """`status_counts`, remembered until the next audited write or the next day.
+
+    The key is the SQL itself, so the user's scope and every filter are part of it.
+    """
+    try:
+        sql = str(qs.order_by().query)
+    except EmptyResultSet:
+        return _shape_counts({}, 0)
+    digest = hashlib.sha256(f"{write_generation()}|{today}|{sql}".encode()).hexdigest()
+    key = f"hazards:counts:{digest}"
+    raw = cache.get(key)
+    if raw is None:
+        raw = _raw_counts(qs, today)
+        cache.set(key, raw, COUNTS_TTL)
+    return _shape_counts(*raw)
 
 
 def history_of(hazard: Hazard) -> QuerySet[HazardEvent]:

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,19 +82,56 @@ def _ledger_query(request: HttpRequest):
     return form, base, filters, policy
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+# What the ledger's table shows, read as plain values: a card has some sixty columns, and
+# fifty model instances with their related rows cost more than the query.
+LEDGER_COLUMNS = (
+    "card_no",
+    "found_on",
+    "registered_at",
+    "deadline",
+    "status",
+    "level",
+    "description",
+    "is_supervised",
+    "enterprise__name",
+    "territory__name",
+    "industry__name",
+)
+
+
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     form, base, filters, policy = _ledger_query(request)
     qs = selectors.ledger_filter(base, filters, rules=policy)
     rows, next_cursor = selectors.ledger_page(
-        qs, sort=form.sort_key(), cursor=request.GET.get("after", ""), size=form.page_size()
+        qs,
+        sort=form.sort_key(),
+        cursor=request.GET.get("after", ""),
+        size=form.page_size(),
+        values=LEDGER_COLUMNS,
     )
     today = timezone.localdate()
+    # Labels translated once per page, not once per row through get_FOO_display.
+    levels, statuses = _labels(HazardLevel), _labels(HazardStatus)
+    detail = reverse("hazards:detail", args=[0]).removesuffix("0/")
     for row in rows:
-        row.is_overdue = rules.is_overdue(row.status, row.deadline, today)
-    counts = selectors.status_counts(
-        selectors.ledger_filter(base, filters, rules=policy, with_status=False), today=today
-    )
+        row["is_overdue"] = rules.is_overdue(row["status"], row["deadline"], today)
+        row["level_label"], row["status_label"] = levels[row["level"]], statuses[row["status"]]
+        row["url"] = f"{detail}{row['id']}/"
+        row["found"] = row["found_on"].isoformat()
+        row["due"] = row["deadline"].isoformat() if row["deadline"] else "—"
+        row["summary"] = Truncator(row["description"]).chars(40)
+    first_page = not request.GET.get("after")
+    # Later pages leave the counts out: the first page shows them for the same filters.
+    counts = None
+    if first_page:
+        counts = selectors.status_counts_cached(
+            selectors.ledger_filter(base, filters, rules=policy, with_status=False), today=today
+        )
     query = request.GET.copy()
     query.pop("after", None)
     status_query = query.copy()
@@ -109,7 +147,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "status_query": status_query.urlencode(),
             "can_register": has_role(request.user, *REGISTER_ROLES),
-            "first_page": not request.GET.get("after"),
+            "first_page": first_page,
         },
     )
 

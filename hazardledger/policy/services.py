@@ -155,11 +155,14 @@ class NoActivePolicy(RuntimeError):
 
 def active_policy() -> PolicyData:
     """The active profile as typed data. Every rule that depends on policy reads it here."""
-    row = PolicyProfile.objects.filter(is_active=True).values("pk", "loaded_at", "data").first()
+    active = PolicyProfile.objects.filter(is_active=True)
+    row = active.values("pk", "loaded_at").first()
     if row is None:
         raise NoActivePolicy("没有启用的政策参数方案：请先运行 manage.py load_policy")
     key = (row["pk"], row["loaded_at"].isoformat())
     if key not in _cache:
+        # The document itself is read only when the active profile changed.
+        data = active.filter(pk=row["pk"]).values_list("data", flat=True).first()
         _cache.clear()
-        _cache[key] = PolicyData.model_validate(row["data"])
+        _cache[key] = PolicyData.model_validate(data)
     return _cache[key]

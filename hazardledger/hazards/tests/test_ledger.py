@@ -34,7 +34,7 @@ def fresh(user):
 
 
 def numbers(response) -> list[str]:
-    return [h.card_no for h in response.context["rows"]]
+    return [h["card_no"] for h in response.context["rows"]]
 
 
 class ScopeTestCase:
@@ -135,6 +135,34 @@ class FilterTestCase:
         assert by["registered"] == 2 and by["rectifying"] == 2 and by["closed"] == 1
         assert counts["total"] == 5 and counts["overdue"] == 1
 
+    def test_it_remembers_counts_until_the_next_audited_write(self, kit, district):
+        from hazardledger.audit.services import record
+
+        kit.card(S.REGISTERED)
+        today = timezone.localdate()
+        qs = selectors.hazards_visible_to(district.alice)
+        assert selectors.status_counts_cached(qs, today=today)["total"] == 1
+        kit.card(S.REGISTERED)  # written around the services: no audit event, so not seen
+        with CaptureQueriesContext(connection) as queries:
+            assert selectors.status_counts_cached(qs, today=today)["total"] == 1
+        assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+        record(actor=None, action="test.write", object_type="hazards.hazard", object_id=1)
+        assert selectors.status_counts_cached(qs, today=today)["total"] == 2
+        # Each scope and filter is a key of its own.
+        tina = selectors.hazards_visible_to(district.tina)
+        assert selectors.status_counts_cached(tina, today=today)["total"] == 0
+
+    def test_it_counts_on_the_first_page_only(self, kit, login):
+        for _ in range(3):
+            kit.card(S.REGISTERED)
+        client = login(kit.district.alice)
+        first = ledger(client, size=20)
+        assert first.context["counts"]["total"] == 3
+        with CaptureQueriesContext(connection) as queries:
+            later = ledger(client, size=20, after=selectors.encode_cursor("2099-01-01", 10**9))
+        assert later.context["counts"] is None
+        assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+
 
 class PaginationTestCase:
     def test_it_pages_by_keyset_without_gaps_or_repeats(self, kit, login):
@@ -167,6 +195,22 @@ class PaginationTestCase:
             if not cursor:
                 break
         assert sorted(seen) == sorted(c.pk for c in cards) and len(seen) == 7
+
+    @pytest.mark.parametrize("sort", ["deadline", "-deadline"])
+    def test_it_pages_by_deadline_with_undated_cards_as_the_largest(self, kit, district, sort):
+        today = timezone.localdate()
+        cards = [kit.card(S.RECTIFYING, deadline=today + timedelta(days=i % 3)) for i in range(6)]
+        cards += [kit.card(S.REGISTERED) for _ in range(4)]  # not planned: no deadline
+        qs = selectors.hazards_visible_to(district.alice)
+        seen, cursor = [], ""
+        while True:
+            rows, cursor = selectors.ledger_page(qs, sort=sort, cursor=cursor, size=3)
+            seen += [r.pk for r in rows]
+            if not cursor:
+                break
+        far = date.max
+        expected = sorted(cards, key=lambda c: (c.deadline or far, c.pk), reverse=sort[0] == "-")
+        assert seen == [c.pk for c in expected]
 
     def test_it_ignores_a_forged_cursor(self, kit, login):
         kit.card()
@@ -238,3 +282,29 @@ class NumberingTestCase:
         year = timezone.localdate().year
         assert first.card_no == f"370306-YH-{year}-000001"
         assert second.card_no == f"370306-YH-{year}-000002"
+
+
+class FilterFormTestCase:
+    def test_it_renders_the_selects_with_the_choice_kept_and_labels_escaped(self, district):
+        from hazardledger.hazards.forms import LedgerFilterForm, PlainSelect
+
+        form = LedgerFilterForm(
+            {"territory": district.town_a.pk, "status": "rectifying"}, user=district.alice
+        )
+        html = str(form["territory"])
+        assert (
+            f'<option value="{district.town_a.pk}" selected>{district.town_a.name}</option>' in html
+        )
+        assert 'name="territory"' in html and 'id="id_territory"' in html
+        assert '<option value="rectifying" selected>' in str(form["status"])
+        widget = PlainSelect(choices=[("a", "<b>甲</b>"), ("b", "乙")])
+        assert widget.render("x", "b") == (
+            '<select name="x"><option value="a">&lt;b&gt;甲&lt;/b&gt;</option>'
+            '<option value="b" selected>乙</option></select>'
+        )
+
+    def test_it_offers_only_territories_in_scope(self, district):
+        from hazardledger.hazards.forms import LedgerFilterForm
+
+        html = str(LedgerFilterForm(user=district.tom)["territory"])
+        assert district.town_a.name in html and district.town_b.name not in html

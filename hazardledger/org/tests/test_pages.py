@@ -7,7 +7,7 @@ from django.urls import reverse
 
 
 class LoginTestCase:
-    def test_it_shows_a_chinese_login_page(self, client):
+    def test_it_shows_a_chinese_login_page(self, client, db):
         response = client.get(reverse("login"))
         assert response.status_code == 200
         assert "登录隐患台账" in response.content.decode()
@@ -89,7 +89,7 @@ class ErrorPageTestCase:
 
 class HeadersTestCase:
     @pytest.mark.parametrize("path", ["/login/", "/api/v1/health"])
-    def test_it_sends_security_headers(self, client, path):
+    def test_it_sends_security_headers(self, client, db, path):
         response = client.get(path)
         csp = response["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp

@@ -50,9 +50,32 @@ class ThrottlingTestCase:
 
 
 class SessionTestCase:
-    def test_it_expires_idle_sessions(self, settings):
+    def test_it_expires_idle_sessions_and_keeps_active_ones(self, settings, client, district):
+        from datetime import timedelta
+
+        import time_machine
+        from django.utils import timezone
+
         assert settings.SESSION_COOKIE_AGE <= 1800
-        assert settings.SESSION_SAVE_EVERY_REQUEST is True
+        start = timezone.now()
+        with time_machine.travel(start, tick=False) as clock:
+            client.force_login(district.tom)
+            assert client.get(reverse("home")).status_code == 200
+            for _ in range(3):  # active every 25 minutes: never logged out
+                clock.shift(timedelta(minutes=25))
+                assert client.get(reverse("home")).status_code == 200
+            clock.shift(timedelta(minutes=31))  # then idle past the timeout
+            assert client.get(reverse("home")).status_code == 302
+
+    def test_it_does_not_write_the_session_on_every_request(self, client, district):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(district.tom)
+        client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("home"))
+        assert not any("UPDATE" in q["sql"] and "session" in q["sql"] for q in queries)
 
     def test_it_refuses_weak_passwords(self, district):
         from django.core.exceptions import ValidationError
