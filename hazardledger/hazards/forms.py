@@ -488,3 +488,69 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx") or head != b"PK\x03\x04":
             raise ValidationError(_("只接受 Excel（.xlsx）文件"))
         return upload
+
+
+class QuickHazardForm(forms.Form):
+    """Registering a 一般隐患 from a phone: the few questions only a person on site can answer.
+
+    Level, finder, date and source are derived by `quick.card_data`; the enterprise is fixed
+    when the view passes `fixed` (an enterprise user with one enterprise).
+    """
+
+    enterprise = forms.ModelChoiceField(
+        label=gettext_lazy("企业"),
+        queryset=None,
+        error_messages={
+            "required": gettext_lazy("请选择企业"),
+            "invalid_choice": gettext_lazy("该企业不在您的管辖范围内"),
+        },
+    )
+    location = forms.CharField(
+        label=gettext_lazy("隐患部位"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("请填写隐患部位")},
+    )
+    description = forms.CharField(
+        label=gettext_lazy("隐患描述"),
+        widget=TEXTAREA,
+        error_messages={"required": gettext_lazy("请填写隐患描述")},
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("隐患类别"),
+        choices=_blank(HazardCategory.choices),
+        error_messages={
+            "required": gettext_lazy("请选择隐患类别"),
+            "invalid_choice": gettext_lazy("隐患类别不正确"),
+        },
+    )
+    photos = PhotosField(
+        label=gettext_lazy("整改前照片（现场拍照，可多张；JPEG/PNG/WebP，每张不超过 5 MB）"),
+        required=True,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={"required": gettext_lazy("请拍摄或上传至少一张整改前照片")},
+    )
+    nature = forms.ChoiceField(
+        label=gettext_lazy("隐患性质（选填）"),
+        choices=[("", gettext_lazy("按类别自动判定")), *HazardNature.choices],
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("隐患性质不正确")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        fixed: Any = None,
+        options: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        # Validation always runs against the whole scope; `options` only shortens the list.
+        field.queryset = enterprises_visible_to(user)
+        if fixed is not None:
+            field.disabled = True
+            field.initial = fixed.pk
+            field.widget = forms.HiddenInput()
+        elif options is not None:
+            field.widget.choices = [("", "——"), *options]

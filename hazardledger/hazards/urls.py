@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quick, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("new/", views.create, name="create"),
+    path("quick/", quick.quick, name="quick"),
     path("mine/", views.mywork, name="mywork"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

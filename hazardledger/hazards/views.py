@@ -35,7 +35,7 @@ PLAN_ACTIONS = ("save_plan", "submit_plan")
 ROLE_LABELS = dict(Role.choices)
 
 
-def _add_errors(form: Form, exc: GuardFailed) -> None:
+def add_guard_errors(form: Form, exc: GuardFailed) -> None:
     if not exc.fields:
         for message in exc.messages:
             form.add_error(None, message)
@@ -50,7 +50,7 @@ def _refused(request: HttpRequest, hazard: Hazard, message: str) -> HttpResponse
     )
 
 
-def _bound(request: HttpRequest) -> tuple[Any, Any]:
+def bound_data(request: HttpRequest) -> tuple[Any, Any]:
     """Form data for a POST (even an empty one), nothing for a GET."""
     if request.method == "POST":
         return request.POST, request.FILES
@@ -169,7 +169,7 @@ def export(request: HttpRequest) -> FileResponse:
 def import_view(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, *REGISTER_ROLES):
         raise PermissionDenied
-    form = ImportForm(*_bound(request))
+    form = ImportForm(*bound_data(request))
     result = None
     status = 200
     if request.method == "POST":
@@ -178,7 +178,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             try:
                 result = import_ledger(actor=request.user, upload=form.cleaned_data["file"])
             except GuardFailed as exc:
-                _add_errors(form, exc)
+                add_guard_errors(form, exc)
             else:
                 if not result.errors:
                     messages.success(request, _("已导入 %d 条隐患") % len(result.created))
@@ -280,7 +280,7 @@ def _perform(request: HttpRequest, hazard: Hazard, action: str, form: Form) -> H
     try:
         hazard_perform(actor=request.user, hazard=hazard, action=action, **form.service_kwargs())
     except GuardFailed as exc:
-        _add_errors(form, exc)
+        add_guard_errors(form, exc)
         return None
     except (ActionNotAvailable, ConcurrentChange) as exc:
         return _refused(request, hazard, "；".join(exc.messages))
@@ -309,7 +309,7 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     if not transition.roles & roles_of(request.user):
         raise PermissionDenied
-    form = ACTION_FORMS[action](*_bound(request), initial=_action_initial(hazard, action))
+    form = ACTION_FORMS[action](*bound_data(request), initial=_action_initial(hazard, action))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -345,7 +345,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(
             request, hazard, _("当前状态“%s”下不能修改整改方案") % hazard.get_status_display()
         )
-    form = PlanForm(*_bound(request), initial=_action_initial(hazard, "save_plan"))
+    form = PlanForm(*bound_data(request), initial=_action_initial(hazard, "save_plan"))
     status = 200
     if request.method == "POST":
         act = "submit_plan" if "submit" in request.POST else "save_plan"
@@ -382,7 +382,7 @@ def create(request: HttpRequest) -> HttpResponse:
     initial = {"found_on": timezone.localdate()}
     if not has_role(request.user, *OFFICERS):
         initial["source"] = "self_inspection"
-    form = HazardForm(*_bound(request), user=request.user, initial=initial)
+    form = HazardForm(*bound_data(request), user=request.user, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -394,7 +394,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, enterprise=enterprise, data=data, photos=photos
                 )
             except GuardFailed as exc:
-                _add_errors(form, exc)
+                add_guard_errors(form, exc)
                 status = 422
             else:
                 messages.success(request, _("已登记隐患 %s") % hazard.card_no)

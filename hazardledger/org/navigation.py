@@ -1,4 +1,5 @@
-"""The navigation bar: each app registers its entries with the roles that see them."""
+"""The navigation bar and the home page's action buttons: each app registers its entries with
+the roles that see them, so `org` imports no later app."""
 
 from __future__ import annotations
 
@@ -33,4 +34,33 @@ def items_for(roles: frozenset[str]) -> list[dict[str, str]]:
         {"label": str(i.label), "url": reverse(i.url_name), "url_name": i.url_name}
         for i in _items
         if i.roles & roles
+    ]
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int
+    primary: bool
+
+
+_actions: list[HomeAction] = []
+
+
+def register_home_action(
+    label: str, url_name: str, roles: frozenset[str] | set[str], order: int, *, primary: bool
+) -> None:
+    """A button on the home page (工作台) for the people holding one of `roles`."""
+    if not any(a.url_name == url_name for a in _actions):
+        _actions.append(HomeAction(label, url_name, frozenset(roles), order, primary))
+        _actions.sort(key=lambda a: a.order)
+
+
+def home_actions_for(roles: frozenset[str]) -> list[dict[str, str | bool]]:
+    return [
+        {"label": str(a.label), "url": reverse(a.url_name), "primary": a.primary}
+        for a in _actions
+        if a.roles & roles
     ]

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .models import Role, UnitKind
-from .navigation import OFFICIAL_ROLES
+from .navigation import OFFICIAL_ROLES, home_actions_for
 from .permissions import role_required
 from .selectors import (
     industries_visible_to,
@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "territories": [] if scope.everything else list(territories_visible_to(user)),
         "industries": [] if scope.everything else list(industries_visible_to(user)),
         "unit": user.unit,
+        "actions": home_actions_for(roles),
     }
     return render(request, "org/home.html", context)
 
