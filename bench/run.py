@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.client
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -26,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH = Path(__file__).resolve().parent
 DATA_DIR = os.environ.get("HAZARDLEDGER_DATA_DIR", "/tmp/hl-perf")
-PORT = 8765
 REPEAT = 7
 DEEP_ROWS = 10_000  # the deep page starts after this many rows (page 201 at 50 rows a page)
 
@@ -257,35 +258,65 @@ def _session_cookie(username: str) -> str:
     return _client(username).cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _check_session(port: int, cookie: str) -> None:
+    """The server is up and the session is valid (a 302 to the login page would make every
+    request of the run a fast, meaningless login page)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/hazards/", headers={"Cookie": f"sessionid={cookie}"})
+            status = conn.getresponse().status
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+    if status != 200:
+        raise RuntimeError(f"load: the session was refused (HTTP {status})")
+
+
 def bench_load(users: int, seconds: int) -> None:
-    env = {
-        **os.environ,
-        "HAZARDLEDGER_DEMO": "1",
+    sessions = {
         "HL_ADMIN_SESSION": _session_cookie("admin"),
         "HL_TOWN_SESSION": _session_cookie("officer.t-msz"),
         "HL_ENTERPRISE_SESSION": _session_cookie("enterprise"),
+    }
+    env = {
+        **os.environ,
+        **sessions,
+        "HAZARDLEDGER_DEMO": "1",
         "HL_TERRITORY": str(_pick_territory()),
     }
+    port = _free_port()
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "hazardledger.wsgi:application", "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "2", "--threads", "4"],
+         f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        time.sleep(3)
+        for cookie in sessions.values():
+            _check_session(port, cookie)
         with tempfile.TemporaryDirectory() as out:
             subprocess.run(
                 [str(bin_dir / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
                  "-u", str(users), "-r", "10", "-t", f"{seconds}s", "--host",
-                 f"http://127.0.0.1:{PORT}", "--csv", f"{out}/load", "--only-summary"],
+                 f"http://127.0.0.1:{port}", "--csv", f"{out}/load", "--only-summary"],
                 cwd=ROOT, env=env, check=False, capture_output=True, timeout=seconds + 60,
             )  # fmt: skip
             with open(f"{out}/load_stats.csv", newline="") as f:
-                total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+                stats = list(csv.DictReader(f))
     finally:
         server.terminate()
         server.wait(timeout=30)
+    total = next(r for r in stats if r["Name"] == "Aggregated")
     line = {
         "scenario": "load",
         "users": users,
@@ -295,8 +326,13 @@ def bench_load(users: int, seconds: int) -> None:
         "rps": round(float(total["Requests/s"]), 1),
         "p50_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
+        "per_request_count_p95": {
+            f"{r['Type']} {r['Name']}": [int(r["Request Count"]), float(r["95%"])]
+            for r in stats
+            if r["Name"] != "Aggregated"
+        },
     }
-    print(json.dumps(line), flush=True)
+    print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 def main() -> None:
