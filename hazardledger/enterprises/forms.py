@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.lib import credit_code
+from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import TERRITORY_KINDS, Industry, Unit, UnitKind, User
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
 )
 from .roster import MAX_FILE_BYTES
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 REGISTRY_FORM_FIELDS = [
     "credit_code",
     "name",

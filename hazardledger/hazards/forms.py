@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, Unit, UnitKind, User
 from hazardledger.org.selectors import industries_visible_to, territories_visible_to
 from hazardledger.policy.services import active_policy
@@ -112,9 +113,7 @@ class HazardForm(forms.Form):
         label=gettext_lazy("来源依据（检查记录、举报编号等）"), max_length=200, required=False
     )
     found_by = forms.CharField(label=gettext_lazy("发现人"), max_length=100)
-    found_on = forms.DateField(
-        label=gettext_lazy("发现时间"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    found_on = forms.DateField(label=gettext_lazy("发现时间"), widget=DateInput())
     legal_basis = forms.CharField(label=gettext_lazy("法律依据"), widget=TEXTAREA, required=False)
     photos = PhotosField(label=gettext_lazy("整改前照片（JPEG/PNG/WebP，每张不超过 5 MB）"))
 
@@ -159,7 +158,7 @@ class PlanForm(forms.Form):
         label=gettext_lazy("整改时限"),
         required=False,
         validators=[_not_past],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     emergency_plan = forms.CharField(
         label=gettext_lazy("应急预案"), widget=TEXTAREA, required=False
@@ -250,7 +249,7 @@ class ExtensionForm(ActionForm):
     interim_controls = _text(gettext_lazy("临时管控措施"))
     new_deadline = forms.DateField(
         label=gettext_lazy("申请延至"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[_not_past],
     )
 
@@ -287,7 +286,7 @@ class ReopenForm(ActionForm):
     reason = _text(gettext_lazy("重新打开的理由"))
     deadline = forms.DateField(
         label=gettext_lazy("新的整改时限"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[_not_past],
     )
 
@@ -386,19 +385,15 @@ class LedgerFilterForm(forms.Form):
     found_from = forms.DateField(
         label=gettext_lazy("发现时间自"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
-    found_to = forms.DateField(
-        label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    found_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=DateInput())
     deadline_from = forms.DateField(
         label=gettext_lazy("整改时限自"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
-    deadline_to = forms.DateField(
-        label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline_to = forms.DateField(label=gettext_lazy("至"), required=False, widget=DateInput())
     sort = forms.ChoiceField(
         widget=PlainSelect,
         label=gettext_lazy("排序"),

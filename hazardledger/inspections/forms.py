@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardledger.enterprises.models import Category
 from hazardledger.hazards.models import HazardLevel, HazardNature
+from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, User
 
 from .files import check_photo
 from .models import ChecklistItem, InspectionKind, ItemCategory, ItemResult
 from .services import ItemInput, ItemSpec
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 ERRORS = {
     "required": _("此项为必填项"),
     "invalid": _("格式不正确"),

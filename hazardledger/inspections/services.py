@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -713,6 +715,18 @@ def hazard_prefill(item: InspectionItem) -> dict[str, Any]:
     }
 
 
+def _item_photo(item: InspectionItem) -> File:
+    """The item's photo, named after the inspection (the card shows the name; the stored path
+    is the server's business)."""
+    ext = PurePosixPath(item.photo.name).suffix.lower()
+    handle = default_storage.open(item.photo.name, "rb")
+    return File(
+        handle,
+        name=_("检查记录%(inspection)s-第%(item)s项%(ext)s")
+        % {"inspection": item.inspection_id, "item": item.pk, "ext": ext},
+    )
+
+
 @transaction.atomic
 def inspection_item_raise_hazard(
     *, actor: Any, item: InspectionItem, data: Mapping[str, Any] | None = None
@@ -731,7 +745,7 @@ def inspection_item_raise_hazard(
     values.update(
         {k: v for k, v in (data or {}).items() if k in HAZARD_OVERRIDES and v is not None}
     )
-    photos = [default_storage.open(item.photo.name, "rb")] if item.photo else []
+    photos = [_item_photo(item)] if item.photo else []
     try:
         hazard = hazard_register(
             actor=actor, enterprise=item.inspection.enterprise, data=values, photos=photos

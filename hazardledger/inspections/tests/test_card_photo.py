@@ -1,0 +1,87 @@
+"""The photo taken at a failed item is seen on the hazard card it became, not only named."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.urls import reverse
+
+from hazardledger.hazards.models import Hazard
+from hazardledger.inspections import services
+
+from .conftest import days_ago, photo
+
+
+def card_from_photographed_item(kit) -> Hazard:
+    version = kit.version()
+    first = next(iter(version.items.all()))
+    items = kit.items(version)
+    items[first.pk] = services.ItemInput(
+        "fail", note="配电箱无漏电保护", location="配电室", photo=photo()
+    )
+    inspection, _ = services.inspection_record(
+        actor=kit.d.tom,
+        submission_key=uuid.uuid4(),
+        items=items,
+        data={
+            "kind": "government",
+            "enterprise": kit.a_build,
+            "checklist_version": version,
+            "inspected_on": days_ago(0),
+            "lead": kit.d.tom,
+            "inspectors": [kit.d.nobody_official],
+        },
+    )
+    item = inspection.items.get(checklist_item=first)
+    return services.inspection_item_raise_hazard(actor=kit.d.tom, item=item)
+
+
+class CardPhotoTestCase:
+    def test_it_shows_the_items_photo_as_an_image_on_the_card(self, kit, client_for):
+        hazard = card_from_photographed_item(kit)
+        stored = hazard.files.get()
+        client = client_for(kit.d.tom)
+        html = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+        src = reverse("hazards:file", args=[hazard.pk, stored.pk])
+        image = re.search(rf'<img src="{re.escape(src)}"[^>]*>', html)
+        assert image is not None, "the card names the photo but does not show it"
+        assert 'alt="整改前照片"' in image.group()
+        served = client.get(src)
+        assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+        assert "attachment" not in served.get("Content-Disposition", "")
+
+    def test_it_shortens_a_long_file_name_so_a_phone_need_not_scroll_sideways(
+        self, kit, client_for
+    ):
+        hazard = card_from_photographed_item(kit)
+        stored = hazard.files.get()
+        stored.original_name = "IMG_" + "1" * 60 + ".jpg"
+        stored.save(update_fields=["original_name"])
+        html = (
+            client_for(kit.d.tom).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+        )
+        assert f'title="{stored.original_name}"' in html
+        assert f">{stored.original_name}<" not in html
+        shown = re.search(r">(IMG_1+[.…]+)</a>", html)
+        assert shown is not None and len(shown.group(1)) <= 32
+
+    def test_it_shows_no_image_for_a_document(self, kit, client_for):
+        hazard = card_from_photographed_item(kit)
+        stored = hazard.files.get()
+        stored.kind = "emergency_plan"
+        stored.save(update_fields=["kind"])
+        html = (
+            client_for(kit.d.tom).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+        )
+        assert reverse("hazards:file", args=[hazard.pk, stored.pk]) in html
+        assert "<img src=" not in html
+
+
+class CardPhotoNameTestCase:
+    def test_it_names_the_photo_after_the_inspection_not_the_server_path(self, kit):
+        hazard = card_from_photographed_item(kit)
+        name = hazard.files.get().original_name
+        item = hazard.inspection_item
+        assert name == f"检查记录{item.inspection_id}-第{item.pk}项.jpg"
+        assert "/" not in name
