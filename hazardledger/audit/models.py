@@ -65,6 +65,18 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     @property
+    def change_list(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) per change. Services record [before, after] pairs; a value of
+        any other shape (a list of items, a count) is shown as the value after."""
+        out = []
+        for name, value in (self.changes or {}).items():
+            if isinstance(value, list | tuple) and len(value) == 2:
+                out.append((name, value[0], value[1]))
+            else:
+                out.append((name, None, value))
+        return out
+
+    @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 

@@ -253,26 +253,34 @@ def ledger_page(
     return rows, next_cursor
 
 
-def _raw_counts(qs: QuerySet[Hazard], today: date) -> tuple[dict[str, int], int]:
+Raw = tuple[dict[str, int], dict[str, int]]
+
+
+def _raw_counts(qs: QuerySet[Hazard], today: date) -> Raw:
+    """(cards per status, overdue cards per status)."""
     rows = (
         qs.order_by()
         .values("status")
         .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
     )
-    return {row["status"]: row["n"] for row in rows}, sum(row["overdue"] for row in rows)
+    return {r["status"]: r["n"] for r in rows}, {r["status"]: r["overdue"] for r in rows}
 
 
-def _shape_counts(counts: dict[str, int], overdue: int) -> dict[str, Any]:
+def _shape_counts(raw: Raw, status: str = "") -> dict[str, Any]:
+    """The counts per status, and the totals of the selected status (or of all)."""
+    counts, overdue = raw
     return {
         "by_status": [(s.value, s.label, counts.get(s.value, 0)) for s in HazardStatus],
-        "total": sum(counts.values()),
-        "overdue": overdue,
+        "all": sum(counts.values()),
+        "total": counts.get(status, 0) if status else sum(counts.values()),
+        "overdue": overdue.get(status, 0) if status else sum(overdue.values()),
     }
 
 
-def status_counts(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
-    """Cards per status and overdue cards, in one grouped SQL aggregate."""
-    return _shape_counts(*_raw_counts(qs, today))
+def status_counts(qs: QuerySet[Hazard], *, today: date, status: str = "") -> dict[str, Any]:
+    """Cards per status and overdue cards, in one grouped SQL aggregate; `qs` is the set
+    without its status filter, `status` the status selected (the totals are its own)."""
+    return _shape_counts(_raw_counts(qs, today), status)
 
 
 def write_generation() -> int:
@@ -284,7 +292,9 @@ def write_generation() -> int:
 COUNTS_TTL = 600
 
 
-def status_counts_cached(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]:
+def status_counts_cached(
+    qs: QuerySet[Hazard], *, today: date, status: str = ""
+) -> dict[str, Any]:
     """`status_counts`, remembered until the next audited write or the next day.
 
     The key is the SQL itself, so the user's scope and every filter are part of it.
@@ -292,14 +302,14 @@ def status_counts_cached(qs: QuerySet[Hazard], *, today: date) -> dict[str, Any]
     try:
         sql = str(qs.order_by().query)
     except EmptyResultSet:
-        return _shape_counts({}, 0)
+        return _shape_counts(({}, {}), status)
     digest = hashlib.sha256(f"{write_generation()}|{today}|{sql}".encode()).hexdigest()
     key = f"hazards:counts:{digest}"
     raw = cache.get(key)
     if raw is None:
         raw = _raw_counts(qs, today)
         cache.set(key, raw, COUNTS_TTL)
-    return _shape_counts(*raw)
+    return _shape_counts(raw, status)
 
 
 def history_of(hazard: Hazard) -> QuerySet[HazardEvent]:

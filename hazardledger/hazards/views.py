@@ -130,7 +130,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     counts = None
     if first_page:
         counts = selectors.status_counts_cached(
-            selectors.ledger_filter(base, filters, rules=policy, with_status=False), today=today
+            selectors.ledger_filter(base, filters, rules=policy, with_status=False),
+            today=today,
+            status=filters.status,
         )
     query = request.GET.copy()
     query.pop("after", None)

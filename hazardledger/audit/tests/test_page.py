@@ -45,3 +45,20 @@ class AuditPageTestCase:
         assert response.status_code == 200
         page = response.content.decode()
         assert "有效的日期" in page
+
+    def test_it_shows_changes_of_every_shape(self, client_for, district):
+        record(
+            actor=None,
+            action="test.shapes",
+            object_type="shapes",
+            object_id=1,
+            changes={"status": ["draft", "live"], "items": ["A1", "A2", "A3"], "count": 3},
+        )
+        response = client_for(district.alice).get(
+            reverse("audit:events"), {"object_type": "shapes"}
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<code>status</code>：draft → live" in html
+        assert "<code>count</code>：— → 3" in html
+        assert "<code>items</code>：— → [&#x27;A1&#x27;, &#x27;A2&#x27;, &#x27;A3&#x27;]" in html

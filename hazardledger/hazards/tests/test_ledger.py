@@ -152,6 +152,16 @@ class FilterTestCase:
         tina = selectors.hazards_visible_to(district.tina)
         assert selectors.status_counts_cached(tina, today=today)["total"] == 0
 
+    def test_it_totals_the_selected_status_and_lists_every_status(self, kit, login):
+        kit.card(S.REGISTERED)
+        kit.card(S.RECTIFYING)
+        kit.card(S.RECTIFYING, deadline=timezone.localdate() - timedelta(days=2))
+        response = ledger(login(kit.district.alice), status="rectifying")
+        counts = response.context["counts"]
+        assert (counts["total"], counts["overdue"], counts["all"]) == (2, 1, 3)
+        assert "共 2 条，其中逾期 1 条" in response.content.decode()
+        assert len(response.context["rows"]) == counts["total"]
+
     def test_it_counts_on_the_first_page_only(self, kit, login):
         for _ in range(3):
             kit.card(S.REGISTERED)

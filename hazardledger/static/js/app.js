@@ -1,7 +1,8 @@
 /* Behaviour shared by every page built on base.html (the CSP allows no inline script).
  *
  * form[data-confirm="问题"]  asks the question before an irreversible action is sent;
- *                           "取消" sends nothing.
+ *                           "取消" sends nothing. A submit button may carry its own
+ *                           data-confirm, asked only when that button sends the form.
  * form[data-busy="说明"]     once sent, disables its submit buttons, shows the text on the
  *                           button and in the status line, so a slow import is not sent twice.
  * a[data-busy="说明"], and every link to an .xlsx file: the file is fetched while the link
@@ -85,7 +86,9 @@
       event.preventDefault(); // already on its way: a second click must not send it again
       return;
     }
-    var question = form.getAttribute("data-confirm");
+    var submitter = event.submitter;
+    var question = (submitter && submitter.getAttribute("data-confirm")) ||
+      form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
