@@ -40,7 +40,14 @@ class LoginJourneyTestCase:
         phone.login("town")
         width = phone.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375
+        # The menu is one row: the page's own content starts on the first screen.
+        header = phone.page.locator("header.topbar").bounding_box()
+        assert header is not None and header["height"] <= 160, header
         phone.shot("home-phone")
+        last = phone.page.get_by_role("navigation").get_by_role("link").last
+        last.click()  # the row scrolls to reach it
+        expect(phone.page).not_to_have_url(re.compile(r"/login/"))
+        phone.shot("last-menu-entry")
 
     def test_it_shows_a_chinese_404(self, journey):
         journey.login("town")
