@@ -159,7 +159,7 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hazardledger.org.backends.UnitModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -346,6 +349,20 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+OPTIONS_TTL = 60
+
+
+def _options(qs: QuerySet) -> list[tuple[int, str]]:
+    """(pk, name) rows of a select, shared for a minute by everyone with the same query: units
+    and industries change a few times a year, and a new one may show up a minute late."""
+    try:
+        sql = str(qs.query)
+    except EmptyResultSet:  # a scope with nothing in it
+        return []
+    key = "hazards:options:" + hashlib.sha256(sql.encode()).hexdigest()
+    return cache.get_or_set(key, lambda: list(qs.values_list("pk", "name")), OPTIONS_TTL)
+
+
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("编号或描述"), required=False, max_length=100)
     territory = forms.ModelChoiceField(
@@ -423,12 +440,8 @@ class LedgerFilterForm(forms.Form):
         self.fields["territory"].queryset = territories_visible_to(user)
         self.fields["industry"].queryset = industries_visible_to(user)
         for name in ("territory", "department", "industry"):
-            # Options as (pk, name) rows: one plain query instead of a model per option.
             field = self.fields[name]
-            field.widget.choices = [
-                ("", field.empty_label),
-                *field.queryset.values_list("pk", "name"),
-            ]
+            field.widget.choices = [("", field.empty_label), *_options(field.queryset)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -318,3 +318,14 @@ class FilterFormTestCase:
 
         html = str(LedgerFilterForm(user=district.tom)["territory"])
         assert district.town_a.name in html and district.town_b.name not in html
+
+    def test_it_reads_the_filter_options_once_a_minute(self, kit, login):
+        client = login(kit.district.tom)
+        ledger(client)
+        with CaptureQueriesContext(connection) as queries:
+            ledger(client)
+        assert not any('FROM "org_industry"' in q["sql"] for q in queries.captured_queries)
+        # An expert has no territory at all: the select offers nothing to choose.
+        page = ledger(login(kit.district.xena)).content.decode()
+        select = page[page.index('name="territory"') :]
+        assert select[: select.index("</select>")].count("<option") == 1
