@@ -34,5 +34,6 @@ class OrgConfig(AppConfig):
                 "group.set_members": _("调整小组成员"),
                 "groupmembership.create": _("新增小组成员"),
                 "groupmembership.delete": _("移除小组成员"),
+                "uploads.sweep": _("清理无人引用的上传文件"),
             }
         )

@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from hazardledger.audit.services import record
+from hazardledger.lib.uploads import sweep_orphans
+
+
+class Command(BaseCommand):
+    help = (
+        "清理无人引用的上传文件（事务回滚或进程中断留下的）。只处理超过宽限时间的文件；"
+        "建议每天由 cron 运行一次。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--grace-hours", type=float, default=24.0, help="宽限时间（小时）")
+        parser.add_argument("--dry-run", action="store_true", help="只统计，不删除")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = sweep_orphans(grace_hours=options["grace_hours"], dry_run=options["dry_run"])
+        if result.removed and not options["dry_run"]:
+            record(
+                actor=None,
+                action="uploads.sweep",
+                object_type="storage",
+                object_repr="上传文件清理",
+                changes={"removed": result.removed, "bytes": result.bytes_removed},
+            )
+        verb = "可清理" if options["dry_run"] else "已清理"
+        self.stdout.write(
+            f"检查 {result.examined} 个文件，{verb} {result.removed} 个无人引用的文件"
+            f"（{result.bytes_removed} 字节）"
+        )
