@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from hazardledger.lib.xlsx import Sheet, write_xlsx
 from hazardledger.org.models import TERRITORY_KINDS, Role, Unit
@@ -167,7 +168,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"已建档：{enterprise.name}")
+            messages.success(request, _("已建档：%s") % enterprise.name)
             return redirect("enterprises:detail", code=enterprise.credit_code)
     status = 400 if request.method == "POST" else 200
     return render(request, "enterprises/form.html", {"form": form, "creating": True}, status=status)
@@ -193,7 +194,7 @@ def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("enterprises:detail", code=enterprise.credit_code)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -224,7 +225,7 @@ def enterprise_status(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "经营状态已变更。")
+            messages.success(request, _("经营状态已变更。"))
             return redirect("enterprises:detail", code=enterprise.credit_code)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -254,13 +255,13 @@ def procedure_form(request: HttpRequest, code: str, pk: int | None = None) -> Ht
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "手续已保存。")
+            messages.success(request, _("手续已保存。"))
             return redirect("enterprises:detail", code=enterprise.credit_code)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "enterprises/simple_form.html",
-        {"form": form, "e": enterprise, "title": "编辑手续" if procedure else "登记手续"},
+        {"form": form, "e": enterprise, "title": _("编辑手续") if procedure else _("登记手续")},
         status=status,
     )
 
@@ -285,7 +286,7 @@ def _document_form(request: HttpRequest, code: str, form_class: Any, title: str)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "已登记。")
+            messages.success(request, _("已登记。"))
             return redirect("enterprises:detail", code=enterprise.credit_code)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -298,12 +299,12 @@ def _document_form(request: HttpRequest, code: str, form_class: Any, title: str)
 
 @role_required(*READER_ROLES)
 def rule_add(request: HttpRequest, code: str) -> HttpResponse:
-    return _document_form(request, code, RuleForm, "登记企业制度")
+    return _document_form(request, code, RuleForm, _("登记企业制度"))
 
 
 @role_required(*READER_ROLES)
 def service_add(request: HttpRequest, code: str) -> HttpResponse:
-    return _document_form(request, code, ServiceRecordForm, "登记技术服务/专家诊断")
+    return _document_form(request, code, ServiceRecordForm, _("登记技术服务/专家诊断"))
 
 
 @role_required(*READER_ROLES)
@@ -344,8 +345,17 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             request.session.pop(IMPORT_ERRORS_KEY, None)
             messages.success(
                 request,
-                f"导入成功：工作表“{result.sheet}”共 {result.rows} 行，新建 {result.created} 家，"
-                f"更新 {result.updated} 家，无变化 {result.unchanged} 家。",
+                _(
+                    "导入成功：工作表“%(sheet)s”共 %(rows)d 行，新建 %(created)d 家，"
+                    "更新 %(updated)d 家，无变化 %(unchanged)d 家。"
+                )
+                % {
+                    "sheet": result.sheet,
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
             )
             return redirect("enterprises:list")
     status = 400 if request.method == "POST" else 200
@@ -436,7 +446,7 @@ def procedure_kind_form(request: HttpRequest, code: str | None = None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if kind is None and ProcedureKind.objects.filter(code=data["code"]).exists():
-            form.add_error("code", "该代码已存在")
+            form.add_error("code", _("该代码已存在"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -450,12 +460,12 @@ def procedure_kind_form(request: HttpRequest, code: str | None = None) -> HttpRe
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "手续种类已保存。")
+            messages.success(request, _("手续种类已保存。"))
             return redirect("enterprises:procedure_kinds")
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "enterprises/simple_form.html",
-        {"form": form, "title": "手续种类", "back": "enterprises:procedure_kinds"},
+        {"form": form, "title": _("手续种类"), "back": "enterprises:procedure_kinds"},
         status=status,
     )

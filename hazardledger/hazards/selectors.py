@@ -292,9 +292,7 @@ def write_generation() -> int:
 COUNTS_TTL = 600
 
 
-def status_counts_cached(
-    qs: QuerySet[Hazard], *, today: date, status: str = ""
-) -> dict[str, Any]:
+def status_counts_cached(qs: QuerySet[Hazard], *, today: date, status: str = "") -> dict[str, Any]:
     """`status_counts`, remembered until the next audited write or the next day.
 
     The key is the SQL itself, so the user's scope and every filter are part of it.

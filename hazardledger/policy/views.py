@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hazardledger.org.models import Role
 from hazardledger.org.navigation import OFFICIAL_ROLES
@@ -11,7 +13,15 @@ from .forms import PolicyUploadForm
 from .models import PolicyProfile
 from .services import NoActivePolicy, PolicyFileError, active_policy, parse_policy, policy_store
 
-WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 @role_required(*OFFICIAL_ROLES)
@@ -49,7 +59,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             profile = policy_store(
                 actor=request.user, data=data, source=raw, activate=form.cleaned_data["activate"]
             )
-            messages.success(request, f"已载入政策参数方案“{profile.name}”。")
+            messages.success(request, _("已载入政策参数方案“%s”。") % profile.name)
             return redirect("policy:overview")
     status = 400 if request.method == "POST" else 200
     return render(request, "policy/upload.html", {"form": form, "errors": errors}, status=status)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+from helpers import send_form, shown_busy, submitted
 from playwright.sync_api import expect
 
 from hazardledger.lib.credit_code import check_character
@@ -57,31 +58,6 @@ def while_requested(page, pattern: str, check) -> list[str]:
     return seen
 
 
-def watch_submit(page) -> None:
-    """Note, in the page's session storage, how the form looked once its submit was handled.
-
-    The listener sits on window, so it runs after the page's own (on document); the note
-    survives the navigation that the submission starts.
-    """
-    page.evaluate(
-        """() => window.addEventListener("submit", (event) => {
-            const form = event.target;
-            const button = form.querySelector("button[type='submit']");
-            sessionStorage.setItem("e2e-submit", JSON.stringify({
-                sent: !event.defaultPrevented,
-                busy: form.getAttribute("aria-busy") === "true",
-                disabled: button.disabled,
-                label: button.textContent.trim(),
-                status: document.getElementById("busy-status").textContent,
-            }));
-        })"""
-    )
-
-
-def submitted(page) -> dict | None:
-    return page.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-submit'))")
-
-
 class EnterpriseImportJourneyTestCase:
     def test_it_rejects_a_file_with_one_bad_row_and_imports_nothing(self, journey, tmp_path):
         page = journey.page
@@ -113,24 +89,11 @@ class EnterpriseImportJourneyTestCase:
 
         # Asked first, then busy until the server answers.
         questions: list[str] = []
-
-        def confirm(dialog) -> None:
-            questions.append(dialog.message)
-            dialog.accept()
-
-        watch_submit(page)
-        page.once("dialog", confirm)
-        page.get_by_role("button", name="校验并导入").click()
+        send_form(page, "校验并导入", confirm=True, questions=questions)
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text("文件未导入")
         assert questions and "导入" in questions[0]
-        assert submitted(page) == {
-            "sent": True,
-            "busy": True,
-            "disabled": True,
-            "label": "正在导入，请稍候…",
-            "status": "正在导入，请稍候…",
-        }
+        assert submitted(page) == shown_busy("正在导入，请稍候…")
         error_row = alert.get_by_role("row").filter(has_text="校验位")
         expect(error_row).to_contain_text(str(BAD_SHEET_ROW))
         expect(error_row).to_contain_text("统一社会信用代码")
@@ -229,8 +192,8 @@ class LedgerExportJourneyTestCase:
         journey.shot("filtered")
 
         def busy() -> None:
-            expect(page.locator("#busy-status")).to_have_text("正在生成文件，请稍候…")
-            expect(page.locator("a[aria-busy='true']")).to_have_text("正在生成文件，请稍候…")
+            expect(page.locator("#busy-status")).to_have_text("正在生成隐患台账，请稍候…")
+            expect(page.locator("a[aria-busy='true']")).to_have_text("正在生成隐患台账，请稍候…")
             journey.shot("exporting")
 
         sent = while_requested(page, "**/hazards/export.xlsx*", busy)

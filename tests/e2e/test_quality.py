@@ -4,8 +4,11 @@ progress of long operations and printing, over the main pages of several roles."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
+from helpers import posts_sent, send_form, shown_busy, signed_in, submitted, visit
 from playwright.sync_api import expect
 
 # Controls without an accessible name: no <label> with text, no aria-label(ledby), no title.
@@ -37,10 +40,20 @@ DETAIL_LINKS = {
     "card": ("/hazards/", r"^/hazards/\d+/$"),
     "campaign": ("/inspections/", r"^/inspections/campaigns/\d+/$"),
     "inspection": ("/inspections/records/", r"^/inspections/records/\d+/$"),
+    "checklist": ("/inspections/checklists/", r"^/inspections/checklists/versions/\d+/$"),
 }
 
+# Inspection records and checklists, which every role below reads; campaigns, which officials do.
+INSPECTION_PAGES = [
+    "/inspections/records/",
+    "{inspection}",
+    "/inspections/records/new/",
+    "/inspections/checklists/",
+    "{checklist}",
+]
+CAMPAIGN_PAGES = ["/inspections/", "{campaign}"]
+
 # The main pages each role works with; {enterprise} and the like are found through the lists.
-# The audit log is filtered to hazard events: see the report on /audit/ with checklist events.
 PAGES = {
     "admin": [
         "/",
@@ -53,12 +66,11 @@ PAGES = {
         "{card}",
         "{card}print/",
         "/hazards/mine/",
-        "/inspections/",
-        "{campaign}",
-        "/inspections/records/",
-        "{inspection}",
-        "/inspections/records/new/",
-        "/audit/?object_type=hazard",
+        *CAMPAIGN_PAGES,
+        "{campaign}targets/?state=all",
+        *INSPECTION_PAGES,
+        "/inspections/self/",
+        "/audit/",
         "/policy/",
         "/hazards/notifications/",
     ],
@@ -72,10 +84,9 @@ PAGES = {
         "{card}",
         "/hazards/mine/",
         "/hazards/import/",
-        "/inspections/",
-        "{campaign}",
-        "/inspections/records/",
-        "/inspections/records/new/",
+        *CAMPAIGN_PAGES,
+        *INSPECTION_PAGES,
+        "/inspections/self/",
         "/policy/",
         "/hazards/notifications/",
     ],
@@ -87,10 +98,8 @@ PAGES = {
         "/hazards/",
         "{card}",
         "/hazards/mine/",
-        "/inspections/",
-        "{campaign}",
-        "/inspections/records/",
-        "/inspections/records/new/",
+        *CAMPAIGN_PAGES,
+        *INSPECTION_PAGES,
         "/hazards/notifications/",
     ],
     "enterprise": [
@@ -102,7 +111,7 @@ PAGES = {
         "{card}",
         "/hazards/mine/",
         "/inspections/self/",
-        "/inspections/records/new/",
+        *INSPECTION_PAGES,
         "/hazards/notifications/",
     ],
 }
@@ -130,40 +139,18 @@ def pages_of(journey, role: str) -> list[str]:
     return [p.format(**links) for p in PAGES[role]]
 
 
-def visit(journey, path: str) -> None:
-    response = journey.page.goto(journey.base + path)
-    assert response is not None and response.status == 200, (
-        f"{path}: {response and response.status}"
-    )
-
-
-def watch_submit(page) -> None:
-    """Note, in session storage, how the form looked once its submit was handled (see
-    test_admin.watch_submit); the note survives the navigation the submission starts."""
-    page.evaluate(
-        """() => window.addEventListener("submit", (event) => {
-            const form = event.target;
-            const button = form.querySelector("button[type='submit']");
-            sessionStorage.setItem("e2e-submit", JSON.stringify({
-                sent: !event.defaultPrevented,
-                busy: form.getAttribute("aria-busy") === "true",
-                disabled: button.disabled,
-                label: button.textContent.trim(),
-            }));
-        })"""
-    )
-
-
-def submitted(page) -> dict | None:
-    return page.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-submit'))")
+def each_page_of(journey, role: str) -> Iterator[str]:
+    """Log `role` in and open each of their main pages in turn, yielding its path."""
+    journey.login(role)
+    for path in pages_of(journey, role):
+        visit(journey, path)
+        yield path
 
 
 class LabelsJourneyTestCase:
     @pytest.mark.parametrize("role", ROLES)
     def test_it_names_every_control(self, journey, role):
-        journey.login(role)
-        for path in pages_of(journey, role):
-            visit(journey, path)
+        for path in each_page_of(journey, role):
             assert journey.page.evaluate(UNNAMED_CONTROLS) == [], path
         journey.shot("last-page")
 
@@ -185,9 +172,7 @@ FOCUSABLE_IN_MAIN = """() => [...document.querySelectorAll(
 
 class KeyboardJourneyTestCase:
     def test_it_skips_to_the_content_and_tabs_through_the_filters_in_order(self, journey):
-        page = journey.page
-        journey.login("admin")
-        visit(journey, "/enterprises/")
+        page = signed_in(journey, "admin", "/enterprises/")
         page.keyboard.press("Tab")
         skip = page.get_by_role("link", name="跳到正文")
         expect(skip).to_be_focused()
@@ -224,18 +209,14 @@ class KeyboardJourneyTestCase:
 class PhoneJourneyTestCase:
     @pytest.mark.parametrize("role", ROLES)
     def test_it_fits_a_phone_without_sideways_scrolling(self, phone, role):
-        phone.login(role)
-        for path in pages_of(phone, role):
-            visit(phone, path)
+        for path in each_page_of(phone, role):
             width = phone.page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{path} is {width}px wide"
             assert phone.page.evaluate(LOOSE_TABLES) == [], path
         phone.shot("last-page")
 
     def test_it_scrolls_a_wide_table_inside_its_own_box(self, phone):
-        phone.login("admin")
-        visit(phone, "/enterprises/")
-        table = phone.page.locator("main table").first
+        table = signed_in(phone, "admin", "/enterprises/").locator("main table").first
         sizes = table.evaluate(
             """(table) => {
                 let box = table;
@@ -251,16 +232,19 @@ class PhoneJourneyTestCase:
         phone.shot("enterprise-list")
 
 
+def expect_one_empty_row(page, *texts: str) -> None:
+    """The list's table holds one cell, the explanation of its emptiness, with `texts`."""
+    cell = page.locator("main table tbody td")
+    expect(cell).to_have_count(1)
+    expect(cell).to_have_class(re.compile(r"\bempty\b"))
+    for text in texts:
+        expect(cell).to_contain_text(text)
+
+
 class EmptyStateJourneyTestCase:
     def test_it_explains_empty_lists_and_what_to_do_next(self, journey):
-        page = journey.page
-        journey.login("admin")
-        visit(journey, "/enterprises/?q=没有这家企业")
-        cell = page.locator("main table tbody td")
-        expect(cell).to_have_count(1)
-        expect(cell).to_contain_text("没有符合筛选条件的企业")
-        expect(cell).to_contain_text("清除筛选条件")
-        expect(cell).to_contain_text("从 Excel 导入")
+        page = signed_in(journey, "admin", "/enterprises/?q=没有这家企业")
+        expect_one_empty_row(page, "没有符合筛选条件的企业", "清除筛选条件", "从 Excel 导入")
         journey.shot("no-enterprise")
 
         visit(journey, "/hazards/?q=没有这条隐患描述")
@@ -269,20 +253,19 @@ class EmptyStateJourneyTestCase:
         journey.shot("no-hazard")
 
         visit(journey, "/audit/?object_type=no-such-object")
-        cell = page.locator("main table tbody td")
-        expect(cell).to_have_count(1)
-        expect(cell).to_contain_text("没有符合筛选条件的审计事件")
-        expect(cell).to_contain_text("清除筛选条件")
+        expect_one_empty_row(page, "没有符合筛选条件的审计事件", "清除筛选条件")
         journey.shot("no-audit-event")
 
+        # Self-inspections belong to no campaign: this filter finds nothing.
+        campaign = re.search(r"\d+", first_link(journey, "campaign")).group()
+        visit(journey, f"/inspections/records/?kind=self&campaign={campaign}")
+        expect_one_empty_row(page, "没有符合条件的检查记录，请调整筛选条件", "清除筛选条件")
+        journey.shot("no-inspection")
+
     def test_it_explains_an_empty_inbox(self, journey):
-        page = journey.page
-        journey.login("hotline")
+        page = signed_in(journey, "hotline")
         page.get_by_role("navigation", name="主导航").get_by_role("link", name="消息").click()
-        cell = page.locator("main table tbody td")
-        expect(cell).to_have_count(1)
-        expect(cell).to_contain_text("暂无消息")
-        expect(cell).to_contain_text("我的待办")
+        expect_one_empty_row(page, "暂无消息", "我的待办")
         expect(page.get_by_role("button", name="全部标为已读")).to_have_count(0)
         journey.shot("no-message")
 
@@ -300,8 +283,7 @@ def open_card(journey, status: str) -> str:
 
 class ConfirmationJourneyTestCase:
     def test_it_asks_before_voiding_a_card(self, journey):
-        page = journey.page
-        journey.login("admin")
+        page = signed_in(journey, "admin")
         card = open_card(journey, "rectifying")
         expect(page.locator("h1")).to_contain_text("整改中")
         card_no = re.search(r"\S*YH\S*", page.locator("h1").inner_text()).group()
@@ -310,25 +292,18 @@ class ConfirmationJourneyTestCase:
         journey.shot("void-form")
         questions: list[str] = []
 
-        def answer(accept: bool):
-            def handle(dialog) -> None:
-                questions.append(dialog.message)
-                if accept:
-                    dialog.accept()
-                else:
-                    dialog.dismiss()
-
-            return handle
-
         # Cancelled: nothing is sent.
-        posts: list[str] = []
-        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-        watch_submit(page)
+        posts = posts_sent(page)
         page.get_by_label("理由（必填）").fill("端到端测试：取消作废")
-        page.once("dialog", answer(False))
-        page.get_by_role("button", name="作废").click()
+        send_form(page, "作废", confirm=False, questions=questions)
         expect(page.get_by_role("button", name="作废")).to_be_enabled()
-        assert submitted(page) == {"sent": False, "busy": False, "disabled": False, "label": "作废"}
+        assert submitted(page) == {
+            "sent": False,
+            "busy": False,
+            "disabled": False,
+            "label": "作废",
+            "status": "",
+        }
         assert posts == []
         assert "作废" in questions[0] and card_no in questions[0]
         journey.shot("cancelled")
@@ -336,8 +311,7 @@ class ConfirmationJourneyTestCase:
         # Confirmed: the form goes to the server, which refuses it without a reason, so the
         # shared demo card stays as it was.
         page.get_by_label("理由（必填）").fill("")
-        page.once("dialog", answer(True))
-        page.get_by_role("button", name="作废").click()
+        send_form(page, "作废", confirm=True, questions=questions)
         refusal = page.get_by_text(re.compile("这个字段是必填项|请填写作废原因")).first
         expect(refusal).to_be_visible()
         assert len(posts) == 1 and len(questions) == 2
@@ -346,52 +320,76 @@ class ConfirmationJourneyTestCase:
         expect(page.locator("h1")).to_contain_text("整改中")
 
     def test_it_asks_before_changing_an_enterprises_status(self, journey):
-        page = journey.page
-        journey.login("admin")
+        page = signed_in(journey, "admin")
         page.goto(journey.base + first_link(journey, "enterprise"))
         status_before = page.locator("dt:text-is('经营状态') + dd").inner_text()
         page.get_by_role("link", name="变更经营状态").click()
-        watch_submit(page)
-        page.once("dialog", lambda dialog: dialog.dismiss())
-        page.get_by_role("button", name="确认变更").click()
+        send_form(page, "确认变更", confirm=False)
         expect(page.get_by_role("button", name="确认变更")).to_be_enabled()
         assert submitted(page)["sent"] is False
         journey.shot("cancelled")
 
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.get_by_role("button", name="确认变更").click()
+        send_form(page, "确认变更", confirm=True)
         expect(page.get_by_text("这个字段是必填项").first).to_be_visible()
         assert submitted(page)["sent"] is True
         page.get_by_role("link", name="取消").click()
         expect(page.locator("dt:text-is('经营状态') + dd")).to_have_text(status_before)
         journey.shot("unchanged")
 
+    def test_it_asks_before_publishing_a_checklist_version(self, journey):
+        # A draft of its own (only the admin sees drafts), so the demo checklists stay as they
+        # are; without items the server refuses to publish it even when the question is
+        # answered yes.
+        name = f"端到端测试检查表 {uuid4().hex[:8]}"
+        page = signed_in(journey, "admin", "/inspections/checklists/")
+        page.get_by_role("link", name="新建检查表").click()
+        page.get_by_label("代码", exact=True).fill(f"e2e-{uuid4().hex[:12]}")
+        page.get_by_label("名称", exact=True).fill(name)
+        page.get_by_role("button", name="下一步：编写检查项").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("编辑草稿")
+        visit(journey, "/inspections/checklists/")
+        page.get_by_role("row").filter(has_text=name).get_by_role("link", name="第1版").click()
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text("草稿")
+        version = page.url.removeprefix(journey.base)
+        journey.shot("draft")
+
+        # Cancelled: nothing is sent, the draft stays a draft.
+        questions: list[str] = []
+        posts = posts_sent(page)
+        send_form(page, "启用此版本", confirm=False, questions=questions)
+        expect(page.get_by_role("button", name="启用此版本")).to_be_enabled()
+        assert submitted(page)["sent"] is False
+        assert posts == []
+        assert questions == ["确定启用此版本？启用后新的检查将使用此版本。"]
+        visit(journey, version)
+        expect(heading).to_contain_text("草稿")
+        journey.shot("cancelled")
+
+        # Confirmed: sent, and refused for want of items.
+        send_form(page, "启用此版本", confirm=True, questions=questions)
+        expect(page.get_by_text("检查表至少需要一个检查项")).to_be_visible()
+        assert len(posts) == 1 and posts[0].endswith("/publish/") and len(questions) == 2
+        journey.shot("sent-and-refused")
+        visit(journey, version)
+        expect(heading).to_contain_text("草稿")
+        expect(page.get_by_role("button", name="启用此版本")).to_be_visible()
+
 
 class ProgressJourneyTestCase:
     def test_it_shows_progress_while_a_hazard_ledger_is_imported(self, journey):
-        page = journey.page
-        journey.login("town")
-        visit(journey, "/hazards/import/")
+        page = signed_in(journey, "town", "/hazards/import/")
         page.get_by_label("隐患台账文件（.xlsx）").set_input_files(
             {"name": "台账.xlsx", "mimeType": "application/octet-stream", "buffer": b"not excel"}
         )
-        watch_submit(page)
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.get_by_role("button", name="校验并导入").click()
+        send_form(page, "校验并导入", confirm=True)
         expect(page.get_by_text("只接受 Excel").first).to_be_visible()
-        assert submitted(page) == {
-            "sent": True,
-            "busy": True,
-            "disabled": True,
-            "label": "正在导入，请稍候…",
-        }
+        assert submitted(page) == shown_busy("正在导入，请稍候…")
         expect(page.get_by_role("button", name="校验并导入")).to_be_enabled()
         journey.shot("refused")
 
     def test_it_says_an_export_is_being_prepared_until_it_downloads(self, journey):
-        page = journey.page
-        journey.login("town")
-        visit(journey, "/enterprises/")
+        page = signed_in(journey, "town", "/enterprises/")
         link = page.get_by_role("link", name="导出 Excel")
         seen: list[str] = []
 
@@ -420,24 +418,28 @@ A4_PAGE_RULE = """() => [...document.styleSheets].some((sheet) =>
     }))"""
 
 
+def printed_on_a4(page):
+    """A print page: its 打印 button and A4 page rule on screen, then printed without its
+    buttons; the page's heading, to check what the paper says."""
+    button = page.get_by_role("button", name="打印")
+    expect(button).to_be_visible()
+    assert page.evaluate(A4_PAGE_RULE)
+    page.emulate_media(media="print")
+    expect(button).to_be_hidden()
+    expect(page.get_by_role("link", name="返回")).to_be_hidden()
+    return page.get_by_role("heading", level=1)
+
+
 class PrintJourneyTestCase:
     def test_it_prints_a_card_on_a4_without_the_buttons(self, journey):
-        page = journey.page
-        journey.login("admin")
+        page = signed_in(journey, "admin")
         card = open_card(journey, "rectifying")
         visit(journey, card + "print/")
-        button = page.get_by_role("button", name="打印")
-        expect(button).to_be_visible()
-        assert page.evaluate(A4_PAGE_RULE)
-        page.emulate_media(media="print")
-        expect(button).to_be_hidden()
-        expect(page.get_by_role("link", name="返回")).to_be_hidden()
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(printed_on_a4(page)).to_be_visible()
         journey.shot("card-print")
 
     def test_it_prints_a_dossier_on_a4_without_navigation(self, journey):
-        page = journey.page
-        journey.login("admin")
+        page = signed_in(journey, "admin")
         enterprise = first_link(journey, "enterprise")
         visit(journey, enterprise)
         nav = page.get_by_role("navigation", name="主导航")
@@ -447,11 +449,5 @@ class PrintJourneyTestCase:
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.emulate_media(media="screen")
         page.get_by_role("link", name="打印档案").click()
-        button = page.get_by_role("button", name="打印")
-        expect(button).to_be_visible()
-        assert page.evaluate(A4_PAGE_RULE)
-        page.emulate_media(media="print")
-        expect(button).to_be_hidden()
-        expect(page.get_by_role("link", name="返回")).to_be_hidden()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("企业安全生产档案")
+        expect(printed_on_a4(page)).to_contain_text("企业安全生产档案")
         journey.shot("dossier-print")
