@@ -313,6 +313,11 @@ def bench_load(users: int, seconds: int) -> None:
             )  # fmt: skip
             with open(f"{out}/load_stats.csv", newline="") as f:
                 stats = list(csv.DictReader(f))
+            with open(f"{out}/load_failures.csv", newline="") as f:
+                failures = [
+                    f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
+                    for r in csv.DictReader(f)
+                ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -326,6 +331,7 @@ def bench_load(users: int, seconds: int) -> None:
         "rps": round(float(total["Requests/s"]), 1),
         "p50_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
+        "failures": failures,
         "per_request_count_p95": {
             f"{r['Type']} {r['Name']}": [int(r["Request Count"]), float(r["95%"])]
             for r in stats

@@ -242,6 +242,12 @@ class Hazard(models.Model):
             models.Index(fields=["source", "found_on"], name="haz_source_found"),
             models.Index(fields=["status", "acceptance_applied_at"], name="haz_status_applied"),
             models.Index(fields=["expert", "status"], name="haz_expert_status"),
+            # Supervised cards are few: the work list and the filter read only them.
+            models.Index(
+                fields=["deadline", "id"],
+                name="haz_supervised_dl",
+                condition=models.Q(is_supervised=True),
+            ),
         ]
 
     def __str__(self) -> str:
