@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from hazardledger.audit.services import diff, record, snapshot
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
-from hazardledger.lib.workflow import GuardFailed, Transition
+from hazardledger.lib.workflow import ConcurrentChange, GuardFailed, Transition
 from hazardledger.org.models import Role, Unit, User
 from hazardledger.org.selectors import has_role, roles_of
 from hazardledger.policy.services import active_policy
@@ -206,7 +206,16 @@ def _transition(
         values.update(_entering(target, hazard, now, actor))
     before = snapshot(hazard, [*values, "status"])
     from_status = hazard.status
-    HAZARD_WORKFLOW.apply(hazard, target=target, values=values)
+    try:
+        HAZARD_WORKFLOW.apply(hazard, target=target, values=values)
+    except ConcurrentChange:
+        if not transition.is_loop:
+            raise
+        # A step that keeps the state (a progress report, a listing) need not lose to another
+        # one written a moment earlier: read the card again and apply it if still allowed.
+        hazard.refresh_from_db()
+        transition = HAZARD_WORKFLOW.check(hazard.status, action, roles_of(actor), hazard, context)
+        HAZARD_WORKFLOW.apply(hazard, target=transition.next_state(hazard, context), values=values)
     changes = diff(before, snapshot(hazard, [*values, "status"]))
     changes.pop("stage_started_at", None)
     event = _log(

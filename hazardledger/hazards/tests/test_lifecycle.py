@@ -325,6 +325,20 @@ class ConcurrencyTestCase:
         assert hazard.status == S.CLOSED and hazard.accepted_by == kit.district.tom
         assert hazard.events.filter(action="accept").count() == 1
 
+    def test_it_keeps_both_of_two_concurrent_progress_reports(self, kit):
+        from hazardledger.hazards.services import hazard_report_progress
+
+        hazard = kit.card(S.RECTIFYING)
+        first, second = Hazard.objects.get(pk=hazard.pk), Hazard.objects.get(pk=hazard.pk)
+        hazard_report_progress(actor=kit.district.eve, hazard=first, text="已拆除一半")
+        hazard_report_progress(actor=kit.district.eve, hazard=second, text="已全部拆除")
+        hazard.refresh_from_db()
+        assert hazard.status == S.RECTIFYING and hazard.version == first.version + 1
+        texts = list(
+            hazard.events.filter(action="report_progress").values_list("comment", flat=True)
+        )
+        assert sorted(texts) == ["已全部拆除", "已拆除一半"]
+
     def test_it_answers_a_lost_race_on_the_page_with_409(self, kit, login, monkeypatch):
         hazard = kit.card(S.ACCEPTANCE_PENDING)
         from hazardledger.hazards import selectors
