@@ -722,8 +722,8 @@ def _item_photo(item: InspectionItem) -> File:
     handle = default_storage.open(item.photo.name, "rb")
     return File(
         handle,
-        name=_("检查记录%(inspection)s-第%(item)s项%(ext)s")
-        % {"inspection": item.inspection_id, "item": item.pk, "ext": ext},
+        name=_("检查记录%(number)s-第%(code)s项%(ext)s")
+        % {"number": item.inspection.number, "code": item.checklist_item.code, "ext": ext},
     )
 
 

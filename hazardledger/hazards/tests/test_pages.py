@@ -106,3 +106,10 @@ class NavigationTestCase:
         page = login(kit.district.eve).get(reverse("home")).content.decode()
         for name in ("hazards:ledger", "hazards:mywork", "hazards:notifications"):
             assert reverse(name) in page
+
+
+class SourceReferenceTestCase:
+    def test_it_shows_a_reference_without_an_inspection_as_text(self, kit, login):
+        hazard = kit.card(source="tipoff", source_ref="举报编号 JB-2026-0007")
+        html = login(kit.district.tom).get(reverse("hazards:detail", args=[hazard.pk]))
+        assert "（举报编号 JB-2026-0007）" in html.content.decode()

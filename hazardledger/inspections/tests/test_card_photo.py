@@ -83,5 +83,12 @@ class CardPhotoNameTestCase:
         hazard = card_from_photographed_item(kit)
         name = hazard.files.get().original_name
         item = hazard.inspection_item
-        assert name == f"检查记录{item.inspection_id}-第{item.pk}项.jpg"
+        code = item.checklist_item.code
+        assert name == f"检查记录{item.inspection.number}-第{code}项.jpg"
         assert "/" not in name
+
+    def test_it_links_the_card_back_to_its_inspection(self, kit, client_for):
+        hazard = card_from_photographed_item(kit)
+        html = client_for(kit.d.tom).get(reverse("hazards:detail", args=[hazard.pk])).content
+        link = reverse("inspections:detail", args=[hazard.inspection_item.inspection_id])
+        assert f'<a href="{link}">{hazard.source_ref}</a>' in html.decode()
