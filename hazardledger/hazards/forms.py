@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.lib import files
 from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, Unit, UnitKind, User
 from hazardledger.org.selectors import industries_visible_to, territories_visible_to
 from hazardledger.policy.services import active_policy
 
-from . import files, rules
+from . import rules
 from .models import (
     HazardCategory,
     HazardLevel,
@@ -118,7 +119,7 @@ class HazardForm(forms.Form):
     found_by = forms.CharField(label=gettext_lazy("发现人"), max_length=100)
     found_on = forms.DateField(label=gettext_lazy("发现时间"), widget=DateInput())
     legal_basis = forms.CharField(label=gettext_lazy("法律依据"), widget=TEXTAREA, required=False)
-    photos = PhotosField(label=gettext_lazy("整改前照片（JPEG/PNG/WebP，每张不超过 5 MB）"))
+    photos = PhotosField(label=gettext_lazy("整改前照片（JPEG/PNG/WebP，每张不超过 8 MB）"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -532,7 +533,7 @@ class QuickHazardForm(forms.Form):
         },
     )
     photos = PhotosField(
-        label=gettext_lazy("整改前照片（现场拍照，可多张；JPEG/PNG/WebP，每张不超过 5 MB）"),
+        label=gettext_lazy("整改前照片（现场拍照，可多张；JPEG/PNG/WebP，每张不超过 8 MB）"),
         required=True,
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         error_messages={"required": gettext_lazy("请拍摄或上传至少一张整改前照片")},

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from hazardledger.audit.services import diff, record, snapshot
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.lib import files
 from hazardledger.lib.workflow import ConcurrentChange, GuardFailed, Transition
 from hazardledger.org.models import Role, Unit, User
 from hazardledger.org.selectors import has_role, roles_of
 from hazardledger.policy.services import active_policy
 
-from . import files, rules
+from . import rules
 from .models import (
     CardCounter,
     ExtensionStatus,
@@ -120,7 +121,7 @@ def _store_files(
     rows = []
     try:
         for item in checked:
-            name = files.store(item)
+            name = files.store(item, "hazards")
             stored.append(name)
             rows.append(
                 HazardFile(

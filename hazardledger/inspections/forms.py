@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardledger.enterprises.models import Category
 from hazardledger.hazards.models import HazardLevel, HazardNature
+from hazardledger.lib.files import check_photo
 from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, User
 
-from .files import check_photo
 from .models import ChecklistItem, InspectionKind, ItemCategory, ItemResult
 from .services import ItemInput, ItemSpec
 

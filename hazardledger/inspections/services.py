@@ -27,11 +27,12 @@ from hazardledger.enterprises.models import Category, Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to, is_own_enterprise
 from hazardledger.hazards.models import Hazard, HazardLevel, HazardNature
 from hazardledger.hazards.services import hazard_register
+from hazardledger.lib import files
 from hazardledger.org.models import TERRITORY_KINDS, Industry, Role, Unit, UnitKind, User
 from hazardledger.org.selectors import has_role
 from hazardledger.policy.services import active_policy
 
-from . import files, rules
+from . import rules
 from .models import (
     GOVERNMENT_KINDS,
     Campaign,
@@ -479,7 +480,7 @@ def _campaign_errors_for(actor: Any, data: Mapping[str, Any]) -> dict[str, str]:
 class _CheckedItem:
     checklist_item: ChecklistItem
     data: ItemInput
-    photo: files.Photo | None
+    photo: files.CheckedFile | None
 
 
 def _item_inputs(
@@ -635,7 +636,7 @@ def _create_items(inspection: Inspection, checked: Sequence[_CheckedItem]) -> li
             location=c.data.location.strip(),
         )
         if c.photo is not None:
-            row.photo = files.store(c.photo)
+            row.photo = files.store(c.photo, "inspections")
             stored.append(row.photo.name)
             row.photo_content_type = c.photo.content_type
             row.photo_size = c.photo.size

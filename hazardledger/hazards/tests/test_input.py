@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hazardledger.audit.models import AuditEvent
-from hazardledger.hazards import files
 from hazardledger.hazards.models import CardCounter, Hazard, HazardFile, HazardStatus
 from hazardledger.hazards.tests.conftest import photo, png_bytes
+from hazardledger.lib import files
 
 S = HazardStatus
 
@@ -115,7 +115,7 @@ class RegistrationInputTestCase:
         assert errors(response)["photos"] == ["x.jpg：不是有效的图片文件"]
         big = photo("big.png", png_bytes() + b"\0" * files.MAX_PHOTO_BYTES)
         response = client.post(reverse("hazards:create"), base | {"photos": [big]})
-        assert errors(response)["photos"] == ["big.png：文件过大（上限 5 MB）"]
+        assert errors(response)["photos"] == ["big.png：照片过大（上限 8 MB）"]
         gif = photo("a.gif", png_bytes(fmt="GIF"))
         response = client.post(reverse("hazards:create"), base | {"photos": [gif]})
         assert errors(response)["photos"] == ["a.gif：只接受 JPEG、PNG 或 WebP 格式的照片"]

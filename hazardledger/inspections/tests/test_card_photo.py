@@ -13,12 +13,12 @@ from hazardledger.inspections import services
 from .conftest import days_ago, photo
 
 
-def card_from_photographed_item(kit) -> Hazard:
+def card_from_photographed_item(kit, upload=None) -> Hazard:
     version = kit.version()
     first = next(iter(version.items.all()))
     items = kit.items(version)
     items[first.pk] = services.ItemInput(
-        "fail", note="配电箱无漏电保护", location="配电室", photo=photo()
+        "fail", note="配电箱无漏电保护", location="配电室", photo=upload or photo()
     )
     inspection, _ = services.inspection_record(
         actor=kit.d.tom,
@@ -92,3 +92,20 @@ class CardPhotoNameTestCase:
         html = client_for(kit.d.tom).get(reverse("hazards:detail", args=[hazard.pk])).content
         link = reverse("inspections:detail", args=[hazard.inspection_item.inspection_id])
         assert f'<a href="{link}">{hazard.source_ref}</a>' in html.decode()
+
+
+class LargePhotoTestCase:
+    def test_a_photo_the_inspection_accepts_is_accepted_on_the_card(self, kit):
+        import io
+        import os
+
+        from PIL import Image
+
+        from hazardledger.lib import files
+
+        # Noise does not compress: a genuine phone-sized photo of more than 5 MB.
+        buffer = io.BytesIO()
+        Image.frombytes("RGB", (1600, 1300), os.urandom(1600 * 1300 * 3)).save(buffer, "PNG")
+        assert 5 * 1024 * 1024 < len(buffer.getvalue()) <= files.MAX_PHOTO_BYTES
+        hazard = card_from_photographed_item(kit, photo("big.png", buffer.getvalue()))
+        assert hazard.files.get().size == len(buffer.getvalue())

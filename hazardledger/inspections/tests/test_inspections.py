@@ -211,7 +211,7 @@ class BadInputTestCase:
         assert not Inspection.objects.exists()
 
     def test_it_rejects_an_oversized_photo(self, kit):
-        from hazardledger.inspections import files
+        from hazardledger.lib import files
 
         big = photo("big.jpg", b"\xff\xd8" + b"0" * (files.MAX_PHOTO_BYTES + 1))
         version = kit.version()
@@ -235,7 +235,7 @@ class BadInputTestCase:
         assert caught.value.message_dict[f"item_{first.pk}_photo"] == ["照片过大（上限 8 MB）"]
 
     def test_it_accepts_png_and_webp_by_content(self, kit):
-        from hazardledger.inspections import files
+        from hazardledger.lib import files
 
         assert files.check_photo(photo("a.gif", png())).content_type == "image/png"
         assert files.check_photo(photo("a.txt", png(fmt="WEBP"))).extension == "webp"

@@ -1,4 +1,5 @@
-"""Checking and storing uploads: content, size and type are checked, names are generated."""
+"""Checking and storing uploads, for every app: content, size and type are checked by reading
+the file (never by its name or declared type), and stored names are generated."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# One limit wherever a photo enters: an inspection photo also becomes the card's photo.
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000
+MAX_PHOTO_PIXELS = 50_000_000  # a 48-megapixel phone camera, with room
 PHOTO_FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
     "PNG": ("png", "image/png"),
@@ -38,14 +40,14 @@ class CheckedFile:
         return len(self.content)
 
 
-def _read(upload: IO[bytes], limit: int, limit_label: str) -> bytes:
+def _read(upload: IO[bytes], limit: int, too_large: str) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ValidationError(_("文件过大（上限 %s）") % limit_label, code="too_large")
+        raise ValidationError(too_large, code="too_large")
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise ValidationError(_("文件过大（上限 %s）") % limit_label, code="too_large")
+        raise ValidationError(too_large, code="too_large")
     if not content:
         raise ValidationError(_("文件为空"), code="empty")
     return content
@@ -57,7 +59,7 @@ def _original_name(upload: IO[bytes]) -> str:
 
 def check_photo(upload: IO[bytes]) -> CheckedFile:
     """A JPEG, PNG or WebP image no larger than the limit, verified by decoding it."""
-    content = _read(upload, MAX_PHOTO_BYTES, "5 MB")
+    content = _read(upload, MAX_PHOTO_BYTES, _("照片过大（上限 8 MB）"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -84,7 +86,7 @@ def check_photo(upload: IO[bytes]) -> CheckedFile:
 
 def check_document(upload: IO[bytes]) -> CheckedFile:
     """A PDF, Word (.docx) file or a photo, recognised by its content."""
-    content = _read(upload, MAX_DOCUMENT_BYTES, "10 MB")
+    content = _read(upload, MAX_DOCUMENT_BYTES, _("文件过大（上限 10 MB）"))
     name = _original_name(upload)
     if content.startswith(b"%PDF-"):
         return CheckedFile(content, name, "pdf", "application/pdf", _sha(content))
@@ -102,10 +104,11 @@ def check_document(upload: IO[bytes]) -> CheckedFile:
         raise ValidationError(_("只接受 PDF、Word（.docx）或图片文件"), code="format") from exc
 
 
-def store(checked: CheckedFile) -> str:
-    """Save under a generated name; returns the storage name."""
+def store(checked: CheckedFile, folder: str) -> str:
+    """Save under a generated name in `folder` (the uploaded name is never used); returns the
+    storage name."""
     now = timezone.localtime()
-    name = f"hazards/{now:%Y/%m}/{uuid.uuid4().hex}.{checked.extension}"
+    name = f"{folder}/{now:%Y/%m}/{uuid.uuid4().hex}.{checked.extension}"
     return default_storage.save(name, ContentFile(checked.content))
 
 
