@@ -32,7 +32,7 @@ from .models import (
     HazardSource,
     HazardStatus,
 )
-from .services import hazard_attach_file, hazard_perform, hazard_register
+from .services import hazard_attach_file, hazard_perform, hazard_register, stored_plan
 from .workflow import ACTIONS
 
 router = Router(tags=["hazards"], auth=django_auth)
@@ -152,20 +152,8 @@ def _out(h: Hazard) -> dict[str, Any]:
 
 def _detail(h: Hazard) -> dict[str, Any]:
     policy = active_policy().hazards
-    plan = {
-        name: getattr(h, name)
-        for name in (
-            "responsible_person",
-            "funds_yuan",
-            "measures",
-            "deadline",
-            "emergency_plan",
-            "objectives",
-            "organisation_and_staff",
-            "materials",
-        )
-    }
-    plan["has_emergency_plan_file"] = h.files.filter(kind=FileKind.EMERGENCY_PLAN).exists()
+    has_plan_file = h.files.filter(kind=FileKind.EMERGENCY_PLAN).exists()
+    plan = stored_plan(h, has_plan_file=has_plan_file)
     history = [
         {
             "at": e.at,

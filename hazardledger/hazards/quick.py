@@ -8,28 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import (
     enterprise_get_for_user_or_404,
     enterprises_visible_to,
 )
-from hazardledger.lib.workflow import GuardFailed
 from hazardledger.org.models import User
 from hazardledger.org.selectors import has_role
 
 from .forms import QuickHazardForm
 from .models import HazardCategory, HazardLevel, HazardNature, HazardSource
-from .services import hazard_register
-from .views import add_guard_errors, bound_data
+from .views import bound_data, register_card
 from .workflow import ENTERPRISE, OFFICERS, REGISTER_ROLES
 
 # The select stays usable on a phone; a longer scope is narrowed with the search box.
@@ -138,17 +134,14 @@ def quick(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
-            try:
-                hazard = hazard_register(
-                    actor=request.user,
-                    enterprise=data["enterprise"],
-                    data=card_data(request.user, data),
-                    photos=data["photos"],
-                )
-            except GuardFailed as exc:
-                add_guard_errors(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("已登记隐患 %s") % hazard.card_no)
-                return redirect("hazards:detail", pk=hazard.pk)
+            done = register_card(
+                request,
+                form,
+                enterprise=data["enterprise"],
+                data=card_data(request.user, data),
+                photos=data["photos"],
+            )
+            if done is not None:
+                return done
+            status = 422
     return render(request, "hazards/quick.html", context, status=status)

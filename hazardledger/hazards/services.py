@@ -59,6 +59,15 @@ PLAN_FIELDS = (
     "materials",
     "monitoring_measures",
 )
+
+
+def stored_plan(hazard: Hazard, *, has_plan_file: bool) -> dict[str, Any]:
+    """The card's plan as saved, in the shape `rules.missing_plan_items` reads."""
+    return {name: getattr(hazard, name) for name in PLAN_FIELDS} | {
+        "has_emergency_plan_file": has_plan_file
+    }
+
+
 CARD_FIELDS = (
     "location",
     "description",

@@ -25,9 +25,9 @@ from hazardledger.policy.services import active_policy
 
 from . import rules, selectors
 from .forms import ACTION_FORMS, HazardForm, ImportForm, LedgerFilterForm, PlanForm
-from .models import ExtensionStatus, Hazard, HazardLevel, HazardStatus
+from .models import ExtensionStatus, FileKind, Hazard, HazardLevel, HazardStatus
 from .notifications import mark_read
-from .services import PLAN_FIELDS, hazard_perform, hazard_register
+from .services import PLAN_FIELDS, hazard_perform, hazard_register, stored_plan
 from .workflow import ACTIONS, HAZARD_WORKFLOW, OFFICERS, REGISTER_ROLES
 from .xlsx import export_to_tempfile, import_ledger
 
@@ -203,8 +203,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if t.action not in PLAN_ACTIONS and _offered(t.action, hazard, request.user, pending)
     ]
     files = list(hazard.files.all())
-    plan_values = {name: getattr(hazard, name) for name in PLAN_FIELDS}
-    plan_values["has_emergency_plan_file"] = any(f.kind == "emergency_plan" for f in files)
+    has_plan_file = any(f.kind == FileKind.EMERGENCY_PLAN for f in files)
+    plan_values = stored_plan(hazard, has_plan_file=has_plan_file)
     return render(
         request,
         "hazards/detail.html",
@@ -391,17 +391,26 @@ def create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             enterprise, photos = data.pop("enterprise"), data.pop("photos")
-            try:
-                hazard = hazard_register(
-                    actor=request.user, enterprise=enterprise, data=data, photos=photos
-                )
-            except GuardFailed as exc:
-                add_guard_errors(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("已登记隐患 %s") % hazard.card_no)
-                return redirect("hazards:detail", pk=hazard.pk)
+            done = register_card(request, form, enterprise=enterprise, data=data, photos=photos)
+            if done is not None:
+                return done
+            status = 422
     return render(request, "hazards/create.html", {"form": form}, status=status)
+
+
+def register_card(
+    request: HttpRequest, form: Form, *, enterprise: Any, data: dict[str, Any], photos: Any
+) -> HttpResponse | None:
+    """Register through the service: the card page, or None with the refusal on the form."""
+    try:
+        hazard = hazard_register(
+            actor=request.user, enterprise=enterprise, data=data, photos=photos
+        )
+    except GuardFailed as exc:
+        add_guard_errors(form, exc)
+        return None
+    messages.success(request, _("已登记隐患 %s") % hazard.card_no)
+    return redirect("hazards:detail", pk=hazard.pk)
 
 
 @login_required
