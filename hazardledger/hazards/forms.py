@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -20,7 +19,12 @@ from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.lib import files
 from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, Unit, UnitKind, User
-from hazardledger.org.selectors import industries_visible_to, territories_visible_to
+from hazardledger.org.selectors import (
+    Scope,
+    industries_visible_to,
+    scope_for,
+    territories_visible_to,
+)
 from hazardledger.policy.services import active_policy
 
 from . import rules
@@ -353,14 +357,11 @@ class PlainSelect(forms.Select):
 OPTIONS_TTL = 60
 
 
-def _options(qs: QuerySet) -> list[tuple[int, str]]:
-    """(pk, name) rows of a select, shared for a minute by everyone with the same query: units
-    and industries change a few times a year, and a new one may show up a minute late."""
-    try:
-        sql = str(qs.query)
-    except EmptyResultSet:  # a scope with nothing in it
-        return []
-    key = "hazards:options:" + hashlib.sha256(sql.encode()).hexdigest()
+def _options(name: str, qs: QuerySet, scope: Scope) -> list[tuple[int, str]]:
+    """(pk, name) rows of a select, shared for a minute by everyone with the same scope: units
+    and industries change a few times a year, and a new one may show up a minute late. `qs`
+    must depend on the scope alone."""
+    key = f"hazards:options:{name}:{scope.key}"
     return cache.get_or_set(key, lambda: list(qs.values_list("pk", "name")), OPTIONS_TTL)
 
 
@@ -440,9 +441,10 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = territories_visible_to(user)
         self.fields["industry"].queryset = industries_visible_to(user)
+        scope = scope_for(user)
         for name in ("territory", "department", "industry"):
             field = self.fields[name]
-            field.widget.choices = [("", field.empty_label), *_options(field.queryset)]
+            field.widget.choices = [("", field.empty_label), *_options(name, field.queryset, scope)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

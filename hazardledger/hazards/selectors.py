@@ -15,6 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 
 from hazardledger.audit.models import AuditHead
@@ -23,6 +24,7 @@ from hazardledger.org.models import Role, Unit, UnitKind
 from hazardledger.org.permissions import get_in_scope_or_404
 from hazardledger.org.selectors import has_role, restrict
 from hazardledger.policy.schema import HazardRules
+from hazardledger.policy.services import active_policy
 
 from .models import (
     ExtensionStatus,
@@ -144,9 +146,16 @@ class LedgerFilters:
 
 
 def ledger_filter(
-    qs: QuerySet[Hazard], f: LedgerFilters, *, rules: HazardRules, with_status: bool = True
+    qs: QuerySet[Hazard],
+    f: LedgerFilters,
+    *,
+    rules: HazardRules | None = None,
+    with_status: bool = True,
 ) -> QuerySet[Hazard]:
-    """Apply the ledger's filters; `with_status=False` leaves the status out (for counts)."""
+    """Apply the ledger's filters; `with_status=False` leaves the status out (for counts).
+
+    Only the acceptance-late filter depends on the policy: without `rules` the active policy
+    is read when that filter is on, so other ledger pages save the read."""
     now = timezone.now()
     today = timezone.localdate()
     simple = {
@@ -167,7 +176,7 @@ def ledger_filter(
     if f.overdue:
         qs = qs.filter(overdue_q(today))
     if f.acceptance_late:
-        qs = qs.filter(acceptance_late_q(now, rules))
+        qs = qs.filter(acceptance_late_q(now, rules or active_policy().hazards))
     if f.supervised:
         qs = qs.filter(is_supervised=True)
     if f.q:
@@ -201,10 +210,11 @@ def _after(field: str, descending: bool, value: Any, pk: int) -> Q:
     if value is None:
         after = Q(**{f"{field}__isnull": True, f"pk__{op}": pk})
         return after | Q(**{f"{field}__isnull": False}) if descending else after
-    after = Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
-    # The redundant bound gives the index a start, so a deep page does not scan the rows
-    # before it (databases do not all turn the OR into a row comparison).
-    after &= Q(**{f"{field}__{op}e": value})
+    # A row comparison is one index range on PostgreSQL; where the database has no row values
+    # Django spells it as ORs, and the redundant bound then gives the index its start, so a
+    # deep page does not scan the rows before it.
+    row = (TupleLessThan if descending else TupleGreaterThan)((F(field), F("pk")), (value, pk))
+    after = Q(row, **{f"{field}__{op}e": value})
     if field == "deadline" and not descending:
         after |= Q(deadline__isnull=True)
     return after

@@ -14,17 +14,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazardledger.lib.workflow import ActionNotAvailable, ConcurrentChange, GuardFailed
 from hazardledger.org.models import Role
-from hazardledger.org.selectors import has_role, roles_of
+from hazardledger.org.selectors import has_role, roles_of, scope_for
 from hazardledger.policy.services import active_policy
 
 from . import rules, selectors
 from .forms import ACTION_FORMS, HazardForm, ImportForm, LedgerFilterForm, PlanForm
+from .ledger_table import ledger_rows_html
 from .models import ExtensionStatus, FileKind, Hazard, HazardLevel, HazardStatus
 from .notifications import mark_read
 from .services import PLAN_FIELDS, hazard_perform, hazard_register, stored_plan
@@ -76,14 +76,8 @@ def _flags(hazard: Hazard) -> dict[str, Any]:
 
 def _ledger_query(request: HttpRequest):
     form = LedgerFilterForm(request.GET or None, user=request.user)
-    policy = active_policy().hazards
     base = selectors.hazards_visible_to(request.user)
-    filters = form.filters()
-    return form, base, filters, policy
-
-
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
+    return form, base, form.filters()
 
 
 # What the ledger's table shows, read as plain values: a card has some sixty columns, and
@@ -105,8 +99,8 @@ LEDGER_COLUMNS = (
 
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
-    form, base, filters, policy = _ledger_query(request)
-    qs = selectors.ledger_filter(base, filters, rules=policy)
+    form, base, filters = _ledger_query(request)
+    qs = selectors.ledger_filter(base, filters)
     rows, next_cursor = selectors.ledger_page(
         qs,
         sort=form.sort_key(),
@@ -115,22 +109,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
         values=LEDGER_COLUMNS,
     )
     today = timezone.localdate()
-    # Labels translated once per page, not once per row through get_FOO_display.
-    levels, statuses = _labels(HazardLevel), _labels(HazardStatus)
-    detail = reverse("hazards:detail", args=[0]).removesuffix("0/")
-    for row in rows:
-        row["is_overdue"] = rules.is_overdue(row["status"], row["deadline"], today)
-        row["level_label"], row["status_label"] = levels[row["level"]], statuses[row["status"]]
-        row["url"] = f"{detail}{row['id']}/"
-        row["found"] = row["found_on"].isoformat()
-        row["due"] = row["deadline"].isoformat() if row["deadline"] else "—"
-        row["summary"] = Truncator(row["description"]).chars(40)
+    table = ledger_rows_html(rows, today)
     first_page = not request.GET.get("after")
     # Later pages leave the counts out: the first page shows them for the same filters.
     counts = None
     if first_page:
         counts = selectors.status_counts_cached(
-            selectors.ledger_filter(base, filters, rules=policy, with_status=False),
+            selectors.ledger_filter(base, filters, with_status=False),
             today=today,
             status=filters.status,
         )
@@ -144,9 +129,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "table": table,
             "next_cursor": next_cursor,
             "counts": counts,
             "query": query.urlencode(),
+            "scope_key": scope_for(request.user).key,
             "status_query": status_query.urlencode(),
             "can_register": has_role(request.user, *REGISTER_ROLES),
             "first_page": first_page,
@@ -156,8 +143,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> FileResponse:
-    _form, base, filters, policy = _ledger_query(request)
-    qs = selectors.ledger_filter(base, filters, rules=policy)
+    _form, base, filters = _ledger_query(request)
+    qs = selectors.ledger_filter(base, filters)
     filename = f"隐患排查治理台账-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(
         export_to_tempfile(qs),

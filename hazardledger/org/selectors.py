@@ -35,6 +35,18 @@ class Scope:
             self.everything or self.territory_ids or self.industry_ids or self.own_enterprise
         )
 
+    @property
+    def key(self) -> str:
+        """A stable text naming this scope, for caching what depends on the scope alone."""
+        return "|".join(
+            (
+                str(int(self.everything)),
+                ",".join(map(str, sorted(self.territory_ids))),
+                ",".join(map(str, sorted(self.industry_ids))),
+                str(int(self.own_enterprise)),
+            )
+        )
+
 
 def roles_of(user: User) -> frozenset[str]:
     """The role codes a user holds (cached on the user object for the request)."""

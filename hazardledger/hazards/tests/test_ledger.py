@@ -329,3 +329,69 @@ class FilterFormTestCase:
         page = ledger(login(kit.district.xena)).content.decode()
         select = page[page.index('name="territory"') :]
         assert select[: select.index("</select>")].count("<option") == 1
+
+    def test_it_never_shows_one_scopes_filter_form_to_another(self, kit, login):
+        # The filter form is cached by scope and query: the district admin's copy, with every
+        # town in it, must not reach a town officer asking for the same page.
+        d = kit.district
+        assert d.town_b.name in ledger(login(d.alice), status="registered").content.decode()
+        page = ledger(login(d.tom), status="registered").content.decode()
+        select = page[page.index('name="territory"') :]
+        select = select[: select.index("</select>")]
+        assert d.town_a.name in select and d.town_b.name not in select
+
+    def test_it_keeps_the_chosen_filters_in_the_cached_form(self, kit, login):
+        client = login(kit.district.alice)
+        ledger(client, status="registered")
+        page = ledger(client, status="rectifying").content.decode()
+        assert '<option value="rectifying" selected>' in page
+        assert '<option value="registered" selected>' not in page
+
+
+class TableTestCase:
+    def page(self, kit, login) -> str:
+        return ledger(login(kit.district.alice)).content.decode()
+
+    def row(self, page: str, card: Hazard) -> str:
+        start = page.index(f"/{card.pk}/")
+        return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+    def test_it_escapes_every_cell(self, kit, login):
+        card = kit.card(description='<script>alert("x")</script>', card_no="<b>NO-1</b>")
+        kit.ent_a.name = "<i>甲&乙</i>"
+        kit.ent_a.save(update_fields=["name"])
+        row = self.row(self.page(kit, login), card)
+        assert "<script>" not in row and "<b>" not in row and "<i>" not in row
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row
+        assert "&lt;b&gt;NO-1&lt;/b&gt;" in row and "&lt;i&gt;甲&amp;乙&lt;/i&gt;" in row
+
+    def test_it_marks_overdue_supervised_and_major_cards(self, kit, login):
+        late = kit.card(S.RECTIFYING, deadline=timezone.localdate() - timedelta(days=1))
+        watched = kit.card(S.RECTIFYING, level="major", is_supervised=True)
+        plain = kit.card(S.RECTIFYING, deadline=timezone.localdate() + timedelta(days=9))
+        page = self.page(kit, login)
+        assert '<span class="tag warn">逾期</span>' in self.row(page, late)
+        assert '<span class="tag">督办</span>' in self.row(page, watched)
+        assert '<span class="warn">重大</span>' in self.row(page, watched)
+        row = self.row(page, plain)
+        assert "逾期" not in row and "督办" not in row and 'class="warn"' not in row
+        assert (timezone.localdate() + timedelta(days=9)).isoformat() in row
+
+    def test_it_shortens_long_descriptions(self, kit, login):
+        card = kit.card(description="甲" * 39 + "乙丙")
+        row = self.row(self.page(kit, login), card)
+        assert "甲" * 39 + "…" in row and "乙" not in row
+        short = kit.card(description="甲" * 40)
+        assert "甲" * 40 + "</td>" in self.row(self.page(kit, login), short)
+
+    def test_it_reads_the_policy_only_for_the_acceptance_late_filter(self, kit, login):
+        kit.card()
+        client = login(kit.district.alice)
+        ledger(client)
+        with CaptureQueriesContext(connection) as plain:
+            ledger(client, status="registered")
+        with CaptureQueriesContext(connection) as late:
+            ledger(client, acceptance_late="on")
+        policy = '"policy_policyprofile"'
+        assert not any(policy in q["sql"] for q in plain.captured_queries)
+        assert any(policy in q["sql"] for q in late.captured_queries)
