@@ -88,6 +88,9 @@ class AuditHead(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
     count = models.BigIntegerField(default=0)
+    # The newest event that may have changed a counted figure (see `record(counted=...)`):
+    # cached counts are keyed by it, so a write that changes no figure does not void them.
+    last_counted_event_id = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("审计链头")

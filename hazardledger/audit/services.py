@@ -97,8 +97,13 @@ def record(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
     role: str = "",
+    counted: bool = True,
 ) -> AuditEvent:
-    """Append one event to the chain. Called by every service that changes state."""
+    """Append one event to the chain. Called by every service that changes state.
+
+    `counted=False` tells that the change moves no counted figure (a progress note on a card
+    whose status, dates and scope stay as they were); leave it True when unsure.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -124,8 +129,9 @@ def record(
     event.save(force_insert=True)
     event.hash = compute_hash(event)
     AuditEvent.objects.filter(pk=event.pk).update(hash=event.hash)
+    moved = {"last_counted_event_id": event.pk} if counted else {}
     AuditHead.objects.filter(pk=1).update(
-        last_event_id=event.pk, last_hash=event.hash, count=head.count + 1
+        last_event_id=event.pk, last_hash=event.hash, count=head.count + 1, **moved
     )
     return event
 

@@ -291,10 +291,37 @@ def status_counts(qs: QuerySet[Hazard], *, today: date, status: str = "") -> dic
     return _shape_counts(_raw_counts(qs, today), status)
 
 
+# The card fields the ledger counts by, filters on or scopes by. An audited change to a card
+# that touches none of them (a progress note, a photo) leaves the cached counts valid.
+COUNTED_FIELDS = frozenset(
+    {
+        "status",
+        "card_no",
+        "description",
+        "level",
+        "source",
+        "found_on",
+        "deadline",
+        "acceptance_applied_at",
+        "is_supervised",
+        "enterprise",
+        "territory",
+        "industry",
+        "department",
+        "expert",
+    }
+)
+
+
+def changes_counted_fields(changes: Any) -> bool:
+    return any(name.removesuffix("_id") in COUNTED_FIELDS for name in changes)
+
+
 def write_generation() -> int:
-    """Moves on with every committed audited write; every change to a card is audited."""
-    head = AuditHead.objects.filter(pk=1).values_list("last_event_id", flat=True).first()
-    return head or 0
+    """Moves on with every committed audited write that may change a count; every change to a
+    card is audited, and only those that leave `COUNTED_FIELDS` alone are told apart."""
+    head = AuditHead.objects.filter(pk=1).values_list("last_counted_event_id", flat=True)
+    return head.first() or 0
 
 
 COUNTS_TTL = 600

@@ -42,7 +42,7 @@ from .models import (
     HazardStatus,
     RectificationMode,
 )
-from .selectors import hazards_visible_to, pending_extension
+from .selectors import changes_counted_fields, hazards_visible_to, pending_extension
 from .workflow import HAZARD_WORKFLOW, REGISTER_ROLES
 
 Upload = Any  # an UploadedFile or a files.CheckedFile
@@ -181,6 +181,7 @@ def _log(
         changes=changes,
         reason=comment,
         role=role,
+        counted=from_status != hazard.status or changes_counted_fields(changes),
     )
     return event
 

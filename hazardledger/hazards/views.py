@@ -57,8 +57,8 @@ def bound_data(request: HttpRequest) -> tuple[Any, Any]:
     return None, None
 
 
-def _flags(hazard: Hazard) -> dict[str, Any]:
-    policy = active_policy().hazards
+def _flags(hazard: Hazard, policy: Any = None) -> dict[str, Any]:
+    policy = policy or active_policy().hazards
     now = timezone.now()
     today = timezone.localdate()
     return {
@@ -183,7 +183,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = selectors.hazard_get_for_user_or_404(request.user, pk)
     roles = roles_of(request.user)
     policy = active_policy().hazards
-    pending = selectors.pending_extension(hazard)
+    extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     available = [
         t
         for t in HAZARD_WORKFLOW.available(hazard.status, roles)
@@ -199,7 +200,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hazard": hazard,
             "files": files,
             "events": list(selectors.history_of(hazard)),
-            "extensions": list(hazard.extensions.select_related("requested_by", "decided_by")),
+            "extensions": extensions,
             "transfers": list(hazard.transfers.all()),
             "actions": [
                 (t.action, ACTIONS[t.action], t.action in PRIMARY_ACTIONS) for t in available
@@ -209,7 +210,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": [
                 HazardStatus(s).label for s in rules.steps_after_rectified(policy, hazard.level)
             ],
-            "flags": _flags(hazard),
+            "flags": _flags(hazard, policy),
             "state_labels": dict(HazardStatus.choices),
             "action_labels": ACTIONS | {"register": _("登记")},
             "role_labels": ROLE_LABELS,
@@ -439,7 +440,14 @@ MYWORK_LIMIT = 10
 
 
 def _section(title: str, qs, link: str = "") -> dict[str, Any]:
-    rows = list(qs.select_related("enterprise").order_by("deadline", "pk")[: MYWORK_LIMIT + 1])
+    # Plain values, not cards: a town officer's page lists up to 160 cards in eight sections.
+    columns = ("id", "card_no", "enterprise__name", "level", "deadline")
+    rows = list(qs.order_by("deadline", "pk").values(*columns)[: MYWORK_LIMIT + 1])
+    detail = reverse("hazards:detail", args=[0]).removesuffix("0/")
+    levels = dict(HazardLevel.choices)
+    for row in rows:
+        row["url"] = f"{detail}{row['id']}/"
+        row["level_label"] = levels[row["level"]]
     return {
         "title": title,
         "rows": rows[:MYWORK_LIMIT],

@@ -395,3 +395,74 @@ class TableTestCase:
         policy = '"policy_policyprofile"'
         assert not any(policy in q["sql"] for q in plain.captured_queries)
         assert any(policy in q["sql"] for q in late.captured_queries)
+
+
+class CountsGenerationTestCase:
+    """The cached counts are keyed by the newest audited write that may change a count."""
+
+    def heads(self) -> tuple[int, int]:
+        from hazardledger.audit.models import AuditHead
+
+        head = AuditHead.objects.get(pk=1)
+        return head.last_event_id, selectors.write_generation()
+
+    def test_it_keeps_the_counts_through_a_progress_report(self, kit, district):
+        from hazardledger.hazards.services import hazard_report_progress
+
+        card = kit.card(S.RECTIFYING, deadline=timezone.localdate() + timedelta(days=5))
+        qs = selectors.hazards_visible_to(district.alice)
+        today = timezone.localdate()
+        selectors.status_counts_cached(qs, today=today)
+        event, generation = self.heads()
+        hazard_report_progress(actor=district.eve, hazard=card, text="已采购接地材料", percent=30)
+        assert self.heads()[0] > event  # still audited
+        assert self.heads()[1] == generation
+        with CaptureQueriesContext(connection) as queries:
+            selectors.status_counts_cached(qs, today=today)
+        assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+
+    @pytest.mark.parametrize(
+        ("actor", "action", "data"),
+        [
+            ("alice", "list_supervised", {"supervision_level": "district",
+                                          "supervision_doc_no": "周安办督〔2026〕1号"}),
+            ("eve", "request_extension", {"reason": "设备未到", "interim_controls": "警戒"}),
+            ("eve", "mark_rectified", {"note": "已整改"}),
+            ("eve", "report_progress", {"text": "已完成", "monitoring_measures": "专人值守"}),
+        ],
+    )  # fmt: skip
+    def test_it_moves_on_only_when_a_counted_field_changes(
+        self, kit, district, actor, action, data
+    ):
+        from hazardledger.hazards.services import hazard_perform
+        from hazardledger.hazards.tests.conftest import photo
+
+        card = kit.card(S.RECTIFYING, deadline=timezone.localdate() + timedelta(days=5))
+        if action == "request_extension":
+            data = {**data, "new_deadline": card.deadline + timedelta(days=10)}
+        if action == "mark_rectified":
+            data = {**data, "photos": [photo()]}
+        _event, generation = self.heads()
+        hazard_perform(actor=getattr(district, actor), hazard=card, action=action, **data)
+        card.refresh_from_db()
+        moved = self.heads()[1] > generation
+        # A request leaves the card as it is until it is approved; the rest change a figure.
+        if action in ("request_extension", "report_progress"):
+            assert not moved
+        else:
+            assert moved
+
+    def test_it_moves_on_when_an_extension_is_approved(self, kit, district):
+        from hazardledger.hazards.services import hazard_perform
+
+        card = kit.card(S.RECTIFYING, deadline=timezone.localdate() + timedelta(days=5))
+        new = card.deadline + timedelta(days=10)
+        hazard_perform(
+            actor=district.eve, hazard=card, action="request_extension",
+            reason="设备未到", interim_controls="警戒", new_deadline=new,
+        )  # fmt: skip
+        _event, generation = self.heads()
+        card.refresh_from_db()
+        hazard_perform(actor=district.tom, hazard=card, action="approve_extension", opinion="同意")
+        card.refresh_from_db()
+        assert card.deadline == new and self.heads()[1] > generation
