@@ -1,8 +1,9 @@
 """Load mix for `bench/run.py`: officers reading the ledger, cards and work lists and marking
-their notifications read; enterprise safety managers reporting rectification progress (an
-audited write to a card, which also moves the ledger's count cache on). Sessions come from
-run.py. A response that lands on the login page counts as a failure, so an expired or foreign
-session cannot pass for a fast page."""
+their notifications read; the district admin listing and lifting 挂牌督办 on open cards (an
+audited write to a counted field, so it moves the ledger's count cache on); enterprise safety
+managers reporting rectification progress (an audited write that leaves the counts valid).
+Sessions come from run.py. A response that lands on the login page counts as a failure, so an
+expired or foreign session cannot pass for a fast page."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ from locust import HttpUser, between, task
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CARD_LINK = re.compile(r'href="/hazards/(\d+)/"')
+SUPERVISION = re.compile(r'href="/hazards/\d+/((?:de)?list_supervised)/"')
 TERRITORY = os.environ.get("HL_TERRITORY", "")
 
 
-def _call(user: HttpUser, method: str, url: str, name: str, **kwargs: Any) -> str:
+def _call(
+    user: HttpUser, method: str, url: str, name: str, ok: tuple[int, ...] = (200,), **kwargs: Any
+) -> str:
     with user.client.request(method, url, name=name, catch_response=True, **kwargs) as response:
         if "/login/" in response.url:
             response.failure("redirected to the login page")
-        elif response.status_code != 200:
+        elif response.status_code not in ok:
             response.failure(f"HTTP {response.status_code}")
         return response.text
 
@@ -34,7 +38,9 @@ class Officer(HttpUser):
     def on_start(self) -> None:
         name = random.choice(["HL_ADMIN_SESSION", "HL_TOWN_SESSION"])
         self.client.cookies.set("sessionid", os.environ[name])
+        self.is_admin = name == "HL_ADMIN_SESSION"
         self.card_ids: list[int] = []
+        self.open_ids: list[int] = []
 
     @task(4)
     def ledger(self) -> None:
@@ -44,7 +50,8 @@ class Officer(HttpUser):
     @task(2)
     def ledger_filtered(self) -> None:
         url = f"/hazards/?territory={TERRITORY}&status=rectifying&overdue=on&sort=deadline"
-        _call(self, "GET", url, "/hazards/?filters")
+        text = _call(self, "GET", url, "/hazards/?filters")
+        self.open_ids = [int(x) for x in CARD_LINK.findall(text)]
 
     @task(3)
     def card(self) -> None:
@@ -55,6 +62,37 @@ class Officer(HttpUser):
     @task(2)
     def mywork(self) -> None:
         _call(self, "GET", "/hazards/mine/", "/hazards/mine/")
+
+    @task(1)
+    def supervise(self) -> None:
+        """The card page offers 挂牌督办 or 解除挂牌督办 to the admin; post whichever it offers."""
+        if not (self.is_admin and self.open_ids):
+            return
+        pk = random.choice(self.open_ids)
+        found = SUPERVISION.search(_call(self, "GET", f"/hazards/{pk}/", "/hazards/[id]/"))
+        if not found:
+            return
+        action = found.group(1)
+        url = f"/hazards/{pk}/{action}/"
+        page = _call(self, "GET", url, "/hazards/[id]/(de)list_supervised/")
+        match = CSRF.search(page)
+        if not match:
+            return
+        data = {"csrfmiddlewaretoken": match.group(1)}
+        if action == "list_supervised":
+            data |= {"supervision_level": "district", "supervision_doc_no": "周安办督〔2026〕9号"}
+        else:
+            data |= {"reason": "已落实监控措施"}
+        _call(
+            self,
+            "POST",
+            url,
+            "/hazards/[id]/(de)list_supervised/ POST",
+            # Two admins may toggle the same card at once: the later one is refused (422).
+            ok=(200, 422),
+            data=data,
+            headers={"Referer": f"{self.host}{url}"},
+        )
 
     @task(1)
     def mark_read(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -325,24 +326,50 @@ def write_generation() -> int:
 
 
 COUNTS_TTL = 600
+# A count that took this long is recomputed at most once per COUNTS_RECOUNT_SECONDS however
+# often counted fields change: a province-wide count reads a million cards, and recounting it
+# after every confirmation would take both cores. Cheaper counts stay exact after every write.
+SLOW_COUNT_SECONDS = 0.05
+COUNTS_RECOUNT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class _CachedCounts:
+    generation: int
+    computed_at: datetime
+    seconds: float
+    raw: Raw
+
+
+def _current(entry: _CachedCounts | None, generation: int, now: datetime) -> bool:
+    if entry is None:
+        return False
+    if entry.generation == generation:
+        return True
+    young = (now - entry.computed_at).total_seconds() < COUNTS_RECOUNT_SECONDS
+    return young and entry.seconds >= SLOW_COUNT_SECONDS
 
 
 def status_counts_cached(qs: QuerySet[Hazard], *, today: date, status: str = "") -> dict[str, Any]:
-    """`status_counts`, remembered until the next audited write or the next day.
+    """`status_counts`, remembered until a write changes a counted field (slow counts: and
+    COUNTS_RECOUNT_SECONDS have passed) or the day changes; `as_of` says when it was counted.
 
     The key is the SQL itself, so the user's scope and every filter are part of it.
     """
+    now = timezone.now()
     try:
         sql = str(qs.order_by().query)
     except EmptyResultSet:
-        return _shape_counts(({}, {}), status)
-    digest = hashlib.sha256(f"{write_generation()}|{today}|{sql}".encode()).hexdigest()
-    key = f"hazards:counts:{digest}"
-    raw = cache.get(key)
-    if raw is None:
+        return {**_shape_counts(({}, {}), status), "as_of": now}
+    key = "hazards:counts:" + hashlib.sha256(f"{today}|{sql}".encode()).hexdigest()
+    generation = write_generation()
+    entry = cache.get(key)
+    if not _current(entry, generation, now):
+        started = time.perf_counter()
         raw = _raw_counts(qs, today)
-        cache.set(key, raw, COUNTS_TTL)
-    return _shape_counts(raw, status)
+        entry = _CachedCounts(generation, now, time.perf_counter() - started, raw)
+        cache.set(key, entry, COUNTS_TTL)
+    return {**_shape_counts(entry.raw, status), "as_of": entry.computed_at}
 
 
 def history_of(hazard: Hazard) -> QuerySet[HazardEvent]:

@@ -152,6 +152,34 @@ class FilterTestCase:
         tina = selectors.hazards_visible_to(district.tina)
         assert selectors.status_counts_cached(tina, today=today)["total"] == 0
 
+    def test_it_recounts_a_slow_count_at_most_every_ten_seconds(self, kit, district, monkeypatch):
+        from hazardledger.audit.services import record
+
+        monkeypatch.setattr(selectors, "SLOW_COUNT_SECONDS", 0)  # every count is a slow one
+        kit.card(S.REGISTERED)
+        today = timezone.localdate()
+        qs = selectors.hazards_visible_to(district.alice)
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            first = selectors.status_counts_cached(qs, today=today)
+        kit.card(S.REGISTERED)
+        record(actor=None, action="test.write", object_type="hazards.hazard", object_id=1)
+        with time_machine.travel(start + timedelta(seconds=9), tick=False):
+            again = selectors.status_counts_cached(qs, today=today)
+        assert again["total"] == 1 and again["as_of"] == first["as_of"] == start
+        with time_machine.travel(start + timedelta(seconds=10), tick=False):
+            later = selectors.status_counts_cached(qs, today=today)
+        assert later["total"] == 2 and later["as_of"] == start + timedelta(seconds=10)
+        # With no counted write since, even a slow count is kept.
+        with time_machine.travel(start + timedelta(seconds=60), tick=False):
+            assert selectors.status_counts_cached(qs, today=today)["as_of"] == later["as_of"]
+
+    def test_it_says_when_the_counts_were_taken(self, kit, login):
+        kit.card(S.REGISTERED)
+        with time_machine.travel(timezone.now().replace(hour=2, minute=3, second=4), tick=False):
+            page = ledger(fresh(kit.district.alice)).content.decode()
+        assert "统计于 10:03:04" in page  # Asia/Shanghai
+
     def test_it_totals_the_selected_status_and_lists_every_status(self, kit, login):
         kit.card(S.REGISTERED)
         kit.card(S.RECTIFYING)
