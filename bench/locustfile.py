@@ -28,6 +28,8 @@ def _call(
             response.failure("redirected to the login page")
         elif response.status_code not in ok:
             response.failure(f"HTTP {response.status_code}")
+        else:
+            response.success()  # an expected refusal (in `ok`) is not an error
         return response.text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .models import Role
 
@@ -29,12 +30,21 @@ def register(label: str, url_name: str, roles: frozenset[str] | set[str], order:
         _items.sort(key=lambda i: i.order)
 
 
-def items_for(roles: frozenset[str]) -> list[dict[str, str]]:
-    return [
-        {"label": str(i.label), "url": reverse(i.url_name), "url_name": i.url_name}
-        for i in _items
-        if i.roles & roles
-    ]
+# The menu of each set of roles, per language: every page draws it, and the entries and their
+# addresses do not change while the process runs.
+_menus: dict[tuple[frozenset[str], str, int], tuple[dict[str, str], ...]] = {}
+
+
+def items_for(roles: frozenset[str]) -> tuple[dict[str, str], ...]:
+    key = (roles, get_language(), len(_items))
+    menu = _menus.get(key)
+    if menu is None:
+        menu = _menus[key] = tuple(
+            {"label": str(i.label), "url": reverse(i.url_name), "url_name": i.url_name}
+            for i in _items
+            if i.roles & roles
+        )
+    return menu
 
 
 @dataclass(frozen=True)
