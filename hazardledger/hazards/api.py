@@ -12,7 +12,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 from pydantic import Field
@@ -209,13 +209,15 @@ def _run(call: Callable[[], Any]) -> Any:
     try:
         return call()
     except Http404:
-        return 404, {"detail": "找不到该隐患，或不在您的管辖范围内"}
+        return Status(404, {"detail": "找不到该隐患，或不在您的管辖范围内"})
     except PermissionDenied as exc:
-        return 403, {"detail": str(exc) or "无权执行该操作"}
+        return Status(403, {"detail": str(exc) or "无权执行该操作"})
     except GuardFailed as exc:
-        return 422, {"detail": "；".join(exc.messages), "errors": exc.fields or exc.messages}
+        return Status(
+            422, {"detail": "；".join(exc.messages), "errors": exc.fields or exc.messages}
+        )
     except (ActionNotAvailable, ConcurrentChange) as exc:
-        return 409, {"detail": "；".join(exc.messages)}
+        return Status(409, {"detail": "；".join(exc.messages)})
 
 
 @router.get("/", response={200: LedgerOut, **ERRORS}, summary="隐患台账")
@@ -273,9 +275,9 @@ def create_hazard(request: HttpRequest, payload: HazardIn):
         data = payload.dict()
         enterprise = enterprises_visible_to(request.user).filter(pk=data.pop("enterprise_id"))
         if not enterprise.exists():
-            return 404, {"detail": "找不到该企业，或不在您的管辖范围内"}
+            return Status(404, {"detail": "找不到该企业，或不在您的管辖范围内"})
         hazard = hazard_register(actor=request.user, enterprise=enterprise.get(), data=data)
-        return 201, _out(hazard)
+        return Status(201, _out(hazard))
 
     return _run(call)
 
@@ -290,7 +292,7 @@ def upload_file(
         row = hazard_attach_file(
             actor=request.user, hazard=_get(request, hazard_id), kind=kind, upload=file
         )
-        return 201, {"id": row.pk, "sha256": row.sha256, "kind": row.kind}
+        return Status(201, {"id": row.pk, "sha256": row.sha256, "kind": row.kind})
 
     return _run(call)
 
@@ -422,7 +424,7 @@ def _endpoint(action: str, schema: type[Schema], convert: Callable[[Any], dict[s
             hazard = _get(request, hazard_id)
             hazard_perform(actor=request.user, hazard=hazard, action=action, **convert(payload))
             hazard.refresh_from_db()
-            return 200, _out(hazard)
+            return Status(200, _out(hazard))
 
         return _run(call)
 
