@@ -8,9 +8,11 @@ class HazardsConfig(AppConfig):
     verbose_name = _("隐患排查治理")
 
     def ready(self) -> None:
+        from hazardledger.enterprises.dossier import register_section
         from hazardledger.org.models import Role
         from hazardledger.org.navigation import register, register_home_action
 
+        from .dossier import render_hazard_section
         from .workflow import REGISTER_ROLES
 
         everyone = frozenset(Role.values)
@@ -21,3 +23,4 @@ class HazardsConfig(AppConfig):
         register_home_action(
             _("完整登记（含重大隐患）"), "hazards:create", REGISTER_ROLES, 20, primary=False
         )
+        register_section("hazards", _("隐患"), 30, render_hazard_section)
