@@ -266,6 +266,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "kind": data["kind"],
             "campaign_id": data["campaign"].pk if data["campaign"] else None,
         }
+    # `?enterprise=<pk>` comes from the enterprise page; the list is scoped whatever it names.
+    enterprise = request.GET.get("enterprise", "")
+    only = None
+    if enterprise.isdigit():
+        filters["enterprise_id"] = int(enterprise)
+        only = enterprises_visible_to(user).filter(pk=int(enterprise)).first()
     page = _page(request, selectors.inspection_list(user, **filters))
     query = request.GET.copy()
     query.pop("page", None)
@@ -276,6 +282,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "only": only,
             "can_record": bool(services.allowed_kinds(user)),
         },
     )
