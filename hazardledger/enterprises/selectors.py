@@ -81,6 +81,14 @@ def can_regulate(user: Any, enterprise: Enterprise | None = None) -> bool:
     return enterprise is None or is_visible_to(user, enterprise)
 
 
+def can_file_documents(user: Any, enterprise: Enterprise) -> bool:
+    """May `user` file rules and service records for `enterprise`? Its regulators may, and so
+    may the enterprise itself: the rules are its own (企业主体责任)."""
+    if can_regulate(user, enterprise):
+        return True
+    return has_role(user, Role.ENTERPRISE_USER) and is_own_enterprise(user, enterprise)
+
+
 def editable_fields(
     user: Any, enterprise: Enterprise, all_fields: frozenset[str]
 ) -> frozenset[str]:

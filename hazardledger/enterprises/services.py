@@ -27,7 +27,7 @@ from .models import (
     ServiceRecord,
     StatusChange,
 )
-from .selectors import can_regulate, editable_fields, in_scope
+from .selectors import can_file_documents, can_regulate, editable_fields, in_scope
 from .validators import validate_document
 
 # Registry fields set by forms, the API and the import; the status changes only by service.
@@ -66,6 +66,11 @@ def _field_label(name: str) -> str:
 def _require_regulator(actor: Any, enterprise: Enterprise | None = None) -> None:
     if actor is not None and not can_regulate(actor, enterprise):
         raise PermissionDenied("无权修改该企业的档案")
+
+
+def _require_filer(actor: Any, enterprise: Enterprise) -> None:
+    if actor is not None and not can_file_documents(actor, enterprise):
+        raise PermissionDenied("无权为该企业登记制度或服务记录")
 
 
 def _merge(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -356,7 +361,7 @@ def rule_add(
     *, actor: Any, enterprise: Enterprise, data: Mapping[str, Any], document: UploadedFile | None
 ) -> EnterpriseRule:
     """File one of the enterprise's own rules (排查、登记、报告、整改、内部报告奖励)."""
-    _require_regulator(actor, enterprise)
+    _require_filer(actor, enterprise)
     rule = EnterpriseRule(enterprise=enterprise, **{k: data.get(k) or "" for k in RULE_FIELDS})
     rule.adopted_on = data.get("adopted_on") or None
     _save_document_record(actor, rule, "document", document)
@@ -375,7 +380,7 @@ def service_record_add(
     *, actor: Any, enterprise: Enterprise, data: Mapping[str, Any], report: UploadedFile | None
 ) -> ServiceRecord:
     """Record a hired technical service agency or an expert diagnosis, with its report."""
-    _require_regulator(actor, enterprise)
+    _require_filer(actor, enterprise)
     service = ServiceRecord(enterprise=enterprise, **{k: data.get(k) or "" for k in SERVICE_FIELDS})
     service.performed_on = data.get("performed_on") or None
     _save_document_record(actor, service, "report", report)

@@ -40,6 +40,7 @@ from .selectors import (
     READER_ROLES,
     REGULATOR_ROLES,
     ListFilters,
+    can_file_documents,
     can_regulate,
     editable_fields,
     enterprise_get_for_user_or_404,
@@ -137,6 +138,7 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
         "history": list(enterprise.status_changes.select_related("changed_by")[:50]),
         "sections": dossier.render_sections(request, enterprise),
         "can_regulate": regulator,
+        "can_file": regulator or can_file_documents(user, enterprise),
         "can_edit": bool(editable_fields(user, enterprise, services.REGISTRY_FIELDS)),
         "today": timezone.localdate(),
     }
@@ -267,7 +269,9 @@ def procedure_form(request: HttpRequest, code: str, pk: int | None = None) -> Ht
 
 
 def _document_form(request: HttpRequest, code: str, form_class: Any, title: str) -> HttpResponse:
-    enterprise = _regulated(request, code)
+    enterprise = _get(request, code)
+    if not can_file_documents(request.user, enterprise):
+        raise PermissionDenied
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
