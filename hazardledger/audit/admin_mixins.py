@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .services import record, snapshot
+from .services import diff, record, snapshot
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -57,7 +57,7 @@ class AuditedAdmin(admin.ModelAdmin):
                     actor=request.user,
                     action=f"{obj._meta.model_name}.update",
                     obj=obj,
-                    changes=snapshot(obj, fields),
+                    changes=diff({}, snapshot(obj, fields)),
                     role="admin",
                 )
             for obj in formset.deleted_objects:

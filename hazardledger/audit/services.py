@@ -60,6 +60,12 @@ def compute_hash(event: AuditEvent) -> str:
     return hmac.new(key, canonical(event).encode(), hashlib.sha256).hexdigest()
 
 
+def _pair(value: Any) -> list[Any]:
+    """Every change is stored as [before, after]; a bare value is what there is after. A value
+    that is itself a list of two must come wrapped ([None, [a, b]]), or it reads as a pair."""
+    return list(value) if isinstance(value, list | tuple) and len(value) == 2 else [None, value]
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Changed fields as {field: [before, after]}, sensitive fields left out."""
     changed = {}
@@ -101,8 +107,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain. Called by every service that changes state.
 
-    `counted=False` tells that the change moves no counted figure (a progress note on a card
-    whose status, dates and scope stay as they were); leave it True when unsure.
+    `changes` maps each field to [before, after] (see `diff`); a bare value is stored as
+    [None, value]. `counted=False` tells that the change moves no counted figure (a progress
+    note on a card whose status, dates and scope stay as they were); leave it True when unsure.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -120,7 +127,9 @@ def record(
         object_id=str(object_id or ""),
         object_repr=object_repr[:200],
         changes={
-            k: v for k, v in _jsonable(dict(changes or {})).items() if k not in SENSITIVE_FIELDS
+            k: _pair(v)
+            for k, v in _jsonable(dict(changes or {})).items()
+            if k not in SENSITIVE_FIELDS
         },
         reason=reason,
         prev_hash=head.last_hash or GENESIS,

@@ -340,7 +340,7 @@ def build() -> int:
             action="enterprise.import",
             object_type="enterprises.enterprise",
             object_repr="演示企业",
-            changes={"created": [e.credit_code for e in created]},
+            changes={"created": [None, [e.credit_code for e in created]]},
             reason="load_demo",
         )
     _link_demo_account(planned)

@@ -337,6 +337,9 @@ def build(count: int = COUNT) -> int:
             object_type="hazards.hazard",
             object_repr="演示隐患",
             reason="load_demo",
-            changes={"created": [cards[0].card_no, cards[-1].card_no], "count": len(cards)},
+            changes={
+                "created": [None, f"{cards[0].card_no} … {cards[-1].card_no}"],
+                "count": [None, len(cards)],
+            },
         )
     return len(cards)

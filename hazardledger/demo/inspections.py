@@ -292,9 +292,9 @@ def build() -> int:
             reason="load_demo",
             changes={
                 "campaign": [None, campaign.pk if campaign else None],
-                "campaign_inspections": len(plans),
-                "self_inspections": len(self_plans),
-                "schedules": len(schedules),
+                "campaign_inspections": [None, len(plans)],
+                "self_inspections": [None, len(self_plans)],
+                "schedules": [None, len(schedules)],
             },
         )
         if campaign is not None:

@@ -457,8 +457,8 @@ def _import_table(*, actor: Any, table: roster.Table, filename: str) -> ImportRe
         object_type=Enterprise._meta.label_lower,
         object_repr=f"导入 {filename}"[:200],
         changes={
-            "created": [e.credit_code for e in plan.creates],
-            "updated": {e.credit_code: ch for e, ch in plan.updates},
+            "created": [None, [e.credit_code for e in plan.creates]],
+            "updated": [None, {e.credit_code: ch for e, ch in plan.updates}],
         },
         reason=f"工作表“{plan.sheet}”，{plan.rows} 行",
     )

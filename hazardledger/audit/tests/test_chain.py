@@ -103,6 +103,27 @@ class ChainTestCase:
         )
         assert "password" not in event.changes and event.changes["name"] == ["x", "y"]
 
+    def test_it_stores_every_change_as_before_and_after(self, db):
+        from hazardledger.audit.services import record
+
+        event = record(
+            actor=None,
+            action="test.shapes",
+            object_type="test",
+            changes={"name": ["x", "y"], "count": 3, "created": [None, ["A", "B"]]},
+        )
+        event.refresh_from_db()
+        assert event.changes == {
+            "name": ["x", "y"],
+            "count": [None, 3],
+            "created": [None, ["A", "B"]],
+        }
+        assert sorted(event.change_list, key=lambda c: c[0]) == [
+            ("count", None, 3),
+            ("created", None, ["A", "B"]),
+            ("name", "x", "y"),
+        ]
+
     def test_it_verifies_an_empty_chain(self, db):
         assert verify() == "ok"
 

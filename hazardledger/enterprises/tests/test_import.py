@@ -73,7 +73,8 @@ class ImportTestCase:
         assert Enterprise.objects.get(name="甲镇一厂").safety_manager == "张安全"
         assert StatusChange.objects.count() == 3
         event = AuditEvent.objects.get(action="enterprise.import")
-        assert len(event.changes["created"]) == 3
+        before, created = event.changes["created"]
+        assert before is None and len(created) == 3
 
     def test_it_imports_nothing_when_one_row_is_bad_and_reports_that_row(self, district, codes):
         bad = REAL_CODES[1][:-1] + "0"

@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 action="uploads.sweep",
                 object_type="storage",
                 object_repr="上传文件清理",
-                changes={"removed": result.removed, "bytes": result.bytes_removed},
+                changes={"removed": [None, result.removed], "bytes": [None, result.bytes_removed]},
             )
         verb = "可清理" if options["dry_run"] else "已清理"
         self.stdout.write(
