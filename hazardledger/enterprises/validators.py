@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from hazardledger.lib import credit_code
+from hazardledger.lib.files import MAX_DOCUMENT_BYTES
 
 
 def validate_credit_code(value: str) -> None:
@@ -15,7 +16,6 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(message, code="invalid_credit_code")
 
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Extension → accepted leading bytes; the content decides, not the name a browser sent.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".pdf": (b"%PDF-",),
@@ -30,13 +30,16 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 
 def validate_document(upload: Any) -> None:
-    """An attached rule or report: PDF, Word, Excel or a picture, at most 10 MB, by content."""
+    """An attached rule or report: PDF, Word, Excel or a picture, by content, within the one
+    document limit of `lib.files` (the same as for a card's documents). Unlike a card's
+    documents, older Office formats are accepted: enterprises file what their offices keep."""
     name = str(getattr(upload, "name", "") or "").lower()
     suffix = name[name.rfind(".") :] if "." in name else ""
     if suffix not in _SIGNATURES:
         raise ValidationError("只接受 PDF、Word、Excel 或 JPG/PNG 图片文件", code="file_type")
     if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError("文件过大（上限 10 MB）", code="file_size")
+        limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        raise ValidationError(f"文件过大（上限 {limit} MB）", code="file_size")
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
