@@ -326,6 +326,21 @@ class MainResponsibilityTestCase:
             )
         assert "内容与扩展名不符" in caught.value.message_dict["document"][0]
 
+    def test_it_refuses_a_document_over_the_limit(self, district, firms, settings, tmp_path):
+        from hazardledger.lib.files import MAX_DOCUMENT_BYTES
+
+        settings.MEDIA_ROOT = tmp_path
+        big = SimpleUploadedFile("制度.pdf", b"%PDF-1.4" + b"0" * MAX_DOCUMENT_BYTES)
+        with pytest.raises(ValidationError) as caught:
+            services.rule_add(
+                actor=district.tina,
+                enterprise=firms["b"],
+                data={"kind": RuleKind.REPORTING, "title": "报告制度"},
+                document=big,
+            )
+        assert caught.value.message_dict["document"] == ["文件过大（上限 10 MB）"]
+        assert not firms["b"].rules.exists()
+
     def test_it_records_an_expert_diagnosis_and_serves_the_report_in_scope(
         self, district, firms, settings, tmp_path, client_for
     ):
