@@ -106,3 +106,38 @@ class QuickRegisterJourneyTestCase:
         expect(phone.page.get_by_text("请拍摄或上传至少一张整改前照片")).to_be_visible()
         assert page_width(phone) <= PHONE_WIDTH
         phone.shot("errors")
+
+    def test_it_registers_from_the_enterprise_page_and_lists_the_card_there(self, phone, tmp_path):
+        page = phone.page
+        phone.login("town")
+        page.goto(phone.base + "/enterprises/")
+        page.locator("table a[href^='/enterprises/']").first.tap()
+        page.wait_for_load_state()
+        name = page.locator("h1").inner_text()
+        section = page.locator("#section-hazards")
+        expect(section).to_be_visible()
+        phone.shot("enterprise-page")
+
+        section.get_by_role("link", name="登记隐患", exact=True).tap()
+        expect(page).to_have_url(re.compile(r"/hazards/quick/\?enterprise=\d+$"))
+        chosen = page.url.rsplit("=", 1)[1]
+        assert page.get_by_label("企业", exact=True).input_value() == chosen  # chosen by the link
+        expect(page.get_by_label("企业", exact=True)).to_contain_text(name)
+        page.get_by_label("隐患部位").fill("仓库门口")
+        page.get_by_label("隐患描述").fill("消防通道堆放杂物")
+        page.get_by_label("隐患类别").select_option(label="现场管理类")
+        page.get_by_label(re.compile(r"^整改前照片")).set_input_files(
+            before_photo(tmp_path, "from-enterprise.png")
+        )
+        page.get_by_role("button", name="登记", exact=True).tap()
+        expect(page).to_have_url(re.compile(r"/hazards/\d+/$"))
+        number = re.search(r"370306-YH-\d{4}-\d{6}", page.locator("h1").inner_text()).group(0)
+        phone.shot("card")
+
+        page.go_back()
+        page.go_back()
+        page.reload()
+        expect(page.locator("#section-hazards")).to_contain_text(number)
+        expect(page.locator("#section-hazards")).to_contain_text("消防通道堆放杂物")
+        assert page_width(phone) <= PHONE_WIDTH
+        phone.shot("enterprise-page-after")
