@@ -42,7 +42,7 @@ class SweepUploadsTestCase:
         assert not default_storage.exists(orphan)
         assert default_storage.exists(kept) and default_storage.exists(young)
         event = AuditEvent.objects.get(action="uploads.sweep")
-        assert event.changes == {"removed": 1, "bytes": 7}
+        assert event.changes == {"removed": [None, 1], "bytes": [None, 7]}
 
     def test_it_does_nothing_without_a_media_folder(self, settings, tmp_path, db):
         settings.MEDIA_ROOT = tmp_path / "none"
