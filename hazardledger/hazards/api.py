@@ -106,6 +106,7 @@ class LedgerOut(Schema):
     next_cursor: str | None
     counts: dict[str, int]
     overdue_total: int
+    counts_as_of: datetime = Field(description="统计时间：按状态计数在此时刻统计（见 DESIGN.md）")
 
 
 class LedgerQuery(Schema):
@@ -242,6 +243,7 @@ def list_hazards(request: HttpRequest, filters: Query[LedgerQuery]):
         "next_cursor": cursor,
         "counts": {code: n for code, _label, n in counts["by_status"]},
         "overdue_total": counts["overdue"],
+        "counts_as_of": counts["as_of"],
     }
 
 

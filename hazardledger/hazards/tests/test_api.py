@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -31,6 +32,8 @@ class ApiTestCase:
         page = client.get(BASE, {"size": 2}).json()
         assert len(page["items"]) == 2 and page["next_cursor"]
         assert page["counts"]["registered"] == 3 and page["counts"]["rectifying"] == 1
+        taken = datetime.fromisoformat(page["counts_as_of"])
+        assert abs((timezone.now() - taken).total_seconds()) < 60
         rest = client.get(BASE, {"size": 2, "after": page["next_cursor"]}).json()
         assert len(rest["items"]) == 2
         major = client.get(BASE, {"level": "major"}).json()["items"]
