@@ -77,8 +77,36 @@ class AuditEvent(models.Model):
         return out
 
     @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """`change_list` as text for the audit page: lists and mappings read as short lists."""
+        return [
+            (name, value_text(before), value_text(after))
+            for name, before, after in self.change_list
+        ]
+
+    @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+SHOWN_ITEMS = 10
+
+
+def value_text(value: Any) -> str:
+    """A stored value as a person reads it: an import of 300 enterprises shows the first ten
+    codes and the count, not three hundred quoted strings."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        items = [f"{k}：{value_text(v)}" for k, v in value.items()]
+    elif isinstance(value, list | tuple):
+        items = [value_text(v) for v in value]
+    else:
+        return str(value)
+    if not items:
+        return "—"
+    shown = "、".join(items[:SHOWN_ITEMS])
+    return shown if len(items) <= SHOWN_ITEMS else f"{shown} 等 {len(items)} 项"
 
 
 class AuditHead(models.Model):

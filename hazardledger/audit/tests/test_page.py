@@ -61,4 +61,26 @@ class AuditPageTestCase:
         html = response.content.decode()
         assert "<code>status</code>：draft → live" in html
         assert "<code>count</code>：— → 3" in html
-        assert "<code>items</code>：— → [&#x27;A1&#x27;, &#x27;A2&#x27;, &#x27;A3&#x27;]" in html
+        assert "<code>items</code>：— → A1、A2、A3" in html
+
+    def test_it_shortens_long_lists_and_reads_mappings(self, client_for, district):
+        codes = [f"C{i:02d}" for i in range(25)]
+        record(
+            actor=None,
+            action="test.import",
+            object_type="bulk-import",
+            changes={
+                "created": [None, codes],
+                "updated": [None, {"C01": {"name": ["甲", "乙"]}}],
+                "note": [None, "<b>x</b>"],
+            },
+        )
+        html = (
+            client_for(district.alice)
+            .get(reverse("audit:events"), {"object_type": "bulk-import"})
+            .content.decode()
+        )
+        assert "<code>created</code>：— → " + "、".join(codes[:10]) + " 等 25 项" in html
+        assert "C10" not in html
+        assert "<code>updated</code>：— → C01：name：甲、乙" in html
+        assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
