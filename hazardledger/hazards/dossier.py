@@ -29,7 +29,7 @@ def render_hazard_section(request: HttpRequest, enterprise: Any) -> str:
     ledger = reverse("hazards:ledger") + f"?enterprise={enterprise.pk}"
     context = {
         "counts": selectors.status_counts(cards, today=today),
-        "table": ledger_rows_html(rows, today),
+        "table": ledger_rows_html(rows, today, one_enterprise=True),
         "rows": rows,
         "more": more is not None,
         "ledger_url": ledger,

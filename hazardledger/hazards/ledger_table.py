@@ -26,6 +26,12 @@ ROW = (
     "<td>{industry}</td><td>{summary}</td><td>{level}</td><td>{found}</td>"
     "<td>{due}{overdue}</td><td>{status}{supervised}</td></tr>"
 )
+# One enterprise's cards (its page and printed dossier): the enterprise, its territory and its
+# industry are the page's own, and an A4 page has no width to repeat them on every row.
+ENTERPRISE_ROW = (
+    '<tr><td><a href="{url}{id}/">{card_no}</a></td><td>{summary}</td><td>{level}</td>'
+    "<td>{found}</td><td>{due}{overdue}</td><td>{status}{supervised}</td></tr>"
+)
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -36,8 +42,12 @@ def _summary(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def ledger_rows_html(rows: list[dict[str, Any]], today: date) -> SafeString:
-    """The <tr> elements for rows read with the ledger's columns (`views.LEDGER_COLUMNS`)."""
+def ledger_rows_html(
+    rows: list[dict[str, Any]], today: date, *, one_enterprise: bool = False
+) -> SafeString:
+    """The <tr> elements for rows read with the ledger's columns (`views.LEDGER_COLUMNS`);
+    `one_enterprise` leaves out the columns that are the same for every card of one."""
+    pattern = ENTERPRISE_ROW if one_enterprise else ROW
     # Labels and tags translated once per page, not once per row.
     levels, statuses = _labels(HazardLevel), _labels(HazardStatus)
     major = HazardLevel.MAJOR.value
@@ -48,7 +58,7 @@ def ledger_rows_html(rows: list[dict[str, Any]], today: date) -> SafeString:
     def cells(row: dict[str, Any]) -> str:
         level = escape(levels[row["level"]])
         deadline = row["deadline"]
-        return ROW.format(
+        return pattern.format(
             url=url,
             id=int(row["id"]),
             card_no=escape(row["card_no"]),

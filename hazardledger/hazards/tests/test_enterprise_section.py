@@ -82,3 +82,17 @@ class EnterpriseSectionTestCase:
         with CaptureQueriesContext(connection) as many:
             page(client, kit.ent_a)
         assert len(many) == len(few)
+
+    def test_its_rows_leave_out_what_is_the_enterprises_own(self, kit, login):
+        import re
+
+        kit.card()
+        client = login(kit.district.alice)
+        html = section(page(client, kit.ent_a))
+        heads = re.findall(r'<th scope="col">([^<]+)</th>', html)
+        assert heads == ["隐患编号", "隐患描述", "级别", "发现时间", "整改时限", "状态"]
+        row = html[html.index("<tbody>") : html.index("</tbody>")]
+        assert row.count("<td>") == len(heads) and kit.ent_a.name not in row
+        ledger = client.get(reverse("hazards:ledger")).content.decode()
+        body = ledger[ledger.index("<tbody>") : ledger.index("</tr>", ledger.index("<tbody>"))]
+        assert body.count("<td>") == 9 and kit.ent_a.name in body
