@@ -33,6 +33,36 @@ def _call(
         return response.text
 
 
+def _submit(
+    user: HttpUser,
+    form_url: str,
+    name: str,
+    data: dict[str, str],
+    *,
+    post_to: str = "",
+    ok: tuple[int, ...] = (200,),
+    any_page: bool = False,
+) -> None:
+    """GET the page holding a form, then POST it with its CSRF token, as a browser does. A page
+    without the form means the step is not offered now (skipped), unless `any_page`: then the
+    cookie's token serves."""
+    page = _call(user, "GET", form_url, name)
+    match = CSRF.search(page)
+    if not match and not any_page:
+        return
+    token = match.group(1) if match else user.client.cookies.get("csrftoken", "")
+    target = post_to or form_url
+    _call(
+        user,
+        "POST",
+        target,
+        f"{target if post_to else name} POST",
+        ok=ok,
+        data={"csrfmiddlewaretoken": token, **data},
+        headers={"Referer": f"{user.host}{form_url}"},
+    )
+
+
 class Officer(HttpUser):
     weight = 4
     wait_time = between(0.5, 1.5)
@@ -75,40 +105,22 @@ class Officer(HttpUser):
         if not found:
             return
         action = found.group(1)
-        url = f"/hazards/{pk}/{action}/"
-        page = _call(self, "GET", url, "/hazards/[id]/(de)list_supervised/")
-        match = CSRF.search(page)
-        if not match:
-            return
-        data = {"csrfmiddlewaretoken": match.group(1)}
         if action == "list_supervised":
-            data |= {"supervision_level": "district", "supervision_doc_no": "周安办督〔2026〕9号"}
+            data = {"supervision_level": "district", "supervision_doc_no": "周安办督〔2026〕9号"}
         else:
-            data |= {"reason": "已落实监控措施"}
-        _call(
-            self,
-            "POST",
-            url,
-            "/hazards/[id]/(de)list_supervised/ POST",
-            # Two admins may toggle the same card at once: the later one is refused (422).
+            data = {"reason": "已落实监控措施"}
+        # Two admins may toggle the same card at once: the later one is refused (422).
+        _submit(
+            self, f"/hazards/{pk}/{action}/", "/hazards/[id]/(de)list_supervised/", data,
             ok=(200, 422),
-            data=data,
-            headers={"Referer": f"{self.host}{url}"},
-        )
+        )  # fmt: skip
 
     @task(1)
     def mark_read(self) -> None:
-        page = _call(self, "GET", "/hazards/notifications/", "/hazards/notifications/")
-        match = CSRF.search(page)
-        token = match.group(1) if match else self.client.cookies.get("csrftoken", "")
-        _call(
-            self,
-            "POST",
-            "/hazards/notifications/read/",
-            "/hazards/notifications/read/ POST",
-            data={"csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/hazards/notifications/"},
-        )
+        _submit(
+            self, "/hazards/notifications/", "/hazards/notifications/", {},
+            post_to="/hazards/notifications/read/", any_page=True,
+        )  # fmt: skip
 
 
 class EnterpriseManager(HttpUser):
@@ -129,15 +141,4 @@ class EnterpriseManager(HttpUser):
         if not self.card_ids:
             return
         url = f"/hazards/{random.choice(self.card_ids)}/report_progress/"
-        page = _call(self, "GET", url, "/hazards/[id]/report_progress/")
-        match = CSRF.search(page)
-        if not match:
-            return
-        _call(
-            self,
-            "POST",
-            url,
-            "/hazards/[id]/report_progress/ POST",
-            data={"csrfmiddlewaretoken": match.group(1), "text": "已完成部分整改，继续推进。"},
-            headers={"Referer": f"{self.host}{url}"},
-        )
+        _submit(self, url, "/hazards/[id]/report_progress/", {"text": "已完成部分整改，继续推进。"})

@@ -12,8 +12,7 @@ from django.utils import timezone
 from hazardledger.org.selectors import has_role
 
 from . import selectors
-from .ledger_table import ledger_rows_html
-from .views import LEDGER_COLUMNS
+from .ledger_table import LEDGER_COLUMNS, ledger_rows_html
 from .workflow import REGISTER_ROLES
 
 # The newest cards shown on the page; the ledger, filtered to the enterprise, has them all.

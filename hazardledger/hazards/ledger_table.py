@@ -21,6 +21,22 @@ from django.utils.translation import gettext as _
 from . import rules
 from .models import HazardLevel, HazardStatus
 
+# What the ledger's table shows, read as plain values: a card has some sixty columns, and
+# fifty model instances with their related rows cost more than the query.
+LEDGER_COLUMNS = (
+    "card_no",
+    "found_on",
+    "registered_at",
+    "deadline",
+    "status",
+    "level",
+    "description",
+    "is_supervised",
+    "enterprise__name",
+    "territory__name",
+    "industry__name",
+)
+
 ROW = (
     '<tr><td><a href="{url}{id}/">{card_no}</a></td><td>{enterprise}</td><td>{territory}</td>'
     "<td>{industry}</td><td>{summary}</td><td>{level}</td><td>{found}</td>"
@@ -34,6 +50,11 @@ ENTERPRISE_ROW = (
 )
 
 
+def card_url_prefix() -> str:
+    """The address of a card without its id: reversed once per page, not once per row."""
+    return reverse("hazards:detail", args=[0]).removesuffix("0/")
+
+
 def _labels(choices: Any) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
@@ -45,7 +66,7 @@ def _summary(text: str, length: int = 40) -> str:
 def ledger_rows_html(
     rows: list[dict[str, Any]], today: date, *, one_enterprise: bool = False
 ) -> SafeString:
-    """The <tr> elements for rows read with the ledger's columns (`views.LEDGER_COLUMNS`);
+    """The <tr> elements for rows read with the ledger's columns (`LEDGER_COLUMNS`);
     `one_enterprise` leaves out the columns that are the same for every card of one."""
     pattern = ENTERPRISE_ROW if one_enterprise else ROW
     # Labels and tags translated once per page, not once per row.
@@ -53,7 +74,7 @@ def ledger_rows_html(
     major = HazardLevel.MAJOR.value
     overdue_tag = format_html(' <span class="tag warn">{}</span>', _("逾期"))
     supervised_tag = format_html(' <span class="tag">{}</span>', _("督办"))
-    url = escape(reverse("hazards:detail", args=[0]).removesuffix("0/"))
+    url = escape(card_url_prefix())
 
     def cells(row: dict[str, Any]) -> str:
         level = escape(levels[row["level"]])

@@ -24,7 +24,7 @@ from hazardledger.policy.services import active_policy
 
 from . import rules, selectors
 from .forms import ACTION_FORMS, HazardForm, ImportForm, LedgerFilterForm, PlanForm
-from .ledger_table import ledger_rows_html
+from .ledger_table import LEDGER_COLUMNS, card_url_prefix, ledger_rows_html
 from .models import ExtensionStatus, FileKind, Hazard, HazardLevel, HazardStatus
 from .notifications import mark_read
 from .services import PLAN_FIELDS, hazard_perform, hazard_register, stored_plan
@@ -78,23 +78,6 @@ def _ledger_query(request: HttpRequest):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     base = selectors.hazards_visible_to(request.user)
     return form, base, form.filters()
-
-
-# What the ledger's table shows, read as plain values: a card has some sixty columns, and
-# fifty model instances with their related rows cost more than the query.
-LEDGER_COLUMNS = (
-    "card_no",
-    "found_on",
-    "registered_at",
-    "deadline",
-    "status",
-    "level",
-    "description",
-    "is_supervised",
-    "enterprise__name",
-    "territory__name",
-    "industry__name",
-)
 
 
 @login_required
@@ -443,7 +426,7 @@ def _section(title: str, qs, link: str = "") -> dict[str, Any]:
     # Plain values, not cards: a town officer's page lists up to 160 cards in eight sections.
     columns = ("id", "card_no", "enterprise__name", "level", "deadline")
     rows = list(qs.order_by("deadline", "pk").values(*columns)[: MYWORK_LIMIT + 1])
-    detail = reverse("hazards:detail", args=[0]).removesuffix("0/")
+    detail = card_url_prefix()
     levels = dict(HazardLevel.choices)
     for row in rows:
         row["url"] = f"{detail}{row['id']}/"

@@ -33,6 +33,16 @@ def fresh(user):
     return client
 
 
+def every_page(qs, sort: str) -> list[int]:
+    """The ids of every page of three, following the cursors to the end."""
+    seen, cursor = [], ""
+    while True:
+        rows, cursor = selectors.ledger_page(qs, sort=sort, cursor=cursor, size=3)
+        seen += [r.pk for r in rows]
+        if not cursor:
+            return seen
+
+
 def numbers(response) -> list[str]:
     return [h["card_no"] for h in response.context["rows"]]
 
@@ -227,12 +237,7 @@ class PaginationTestCase:
     def test_it_pages_every_sort_order(self, kit, district, sort):
         cards = [kit.card(found_on=date(2026, 1, 1) + timedelta(days=i % 3)) for i in range(7)]
         qs = selectors.hazards_visible_to(district.alice)
-        seen, cursor = [], ""
-        while True:
-            rows, cursor = selectors.ledger_page(qs, sort=sort, cursor=cursor, size=3)
-            seen += [r.pk for r in rows]
-            if not cursor:
-                break
+        seen = every_page(qs, sort)
         assert sorted(seen) == sorted(c.pk for c in cards) and len(seen) == 7
 
     @pytest.mark.parametrize("sort", ["deadline", "-deadline"])
@@ -241,12 +246,7 @@ class PaginationTestCase:
         cards = [kit.card(S.RECTIFYING, deadline=today + timedelta(days=i % 3)) for i in range(6)]
         cards += [kit.card(S.REGISTERED) for _ in range(4)]  # not planned: no deadline
         qs = selectors.hazards_visible_to(district.alice)
-        seen, cursor = [], ""
-        while True:
-            rows, cursor = selectors.ledger_page(qs, sort=sort, cursor=cursor, size=3)
-            seen += [r.pk for r in rows]
-            if not cursor:
-                break
+        seen = every_page(qs, sort)
         far = date.max
         expected = sorted(cards, key=lambda c: (c.deadline or far, c.pk), reverse=sort[0] == "-")
         assert seen == [c.pk for c in expected]

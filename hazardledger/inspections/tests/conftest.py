@@ -107,6 +107,7 @@ class Kit:
         lead: Any = None,
         key: uuid.UUID | None = None,
         version: ChecklistVersion | None = None,
+        items: dict[int, Any] | None = None,
         **extra: Any,
     ) -> Inspection:
         actor = actor or self.d.tom
@@ -129,7 +130,7 @@ class Kit:
             actor=actor,
             submission_key=key or uuid.uuid4(),
             data=data,
-            items=self.items(version, fail=fail),
+            items=items if items is not None else self.items(version, fail=fail),
         )
         return inspection
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from django.urls import reverse
 
 from hazardledger.hazards.models import Hazard
 from hazardledger.inspections import services
 
-from .conftest import days_ago, photo
+from .conftest import photo
 
 
 def card_from_photographed_item(kit, upload=None) -> Hazard:
@@ -20,19 +19,7 @@ def card_from_photographed_item(kit, upload=None) -> Hazard:
     items[first.pk] = services.ItemInput(
         "fail", note="配电箱无漏电保护", location="配电室", photo=upload or photo()
     )
-    inspection, _ = services.inspection_record(
-        actor=kit.d.tom,
-        submission_key=uuid.uuid4(),
-        items=items,
-        data={
-            "kind": "government",
-            "enterprise": kit.a_build,
-            "checklist_version": version,
-            "inspected_on": days_ago(0),
-            "lead": kit.d.tom,
-            "inspectors": [kit.d.nobody_official],
-        },
-    )
+    inspection = kit.inspect(kit.a_build, version=version, items=items)
     item = inspection.items.get(checklist_item=first)
     return services.inspection_item_raise_hazard(actor=kit.d.tom, item=item)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -69,19 +67,7 @@ class RaiseHazardTestCase:
         first = next(iter(version.items.all()))
         items = kit.items(version)
         items[first.pk] = services.ItemInput("fail", note="配电箱无漏电保护", photo=photo())
-        inspection, _ = services.inspection_record(
-            actor=kit.d.tom,
-            submission_key=uuid.uuid4(),
-            items=items,
-            data={
-                "kind": "government",
-                "enterprise": kit.a_build,
-                "checklist_version": version,
-                "inspected_on": days_ago(0),
-                "lead": kit.d.tom,
-                "inspectors": [kit.d.nobody_official],
-            },
-        )
+        inspection = kit.inspect(kit.a_build, version=version, items=items)
         item = inspection.items.get(checklist_item=first)
         hazard = services.inspection_item_raise_hazard(
             actor=kit.d.tom, item=item, data={"location": "配电室"}

@@ -219,19 +219,7 @@ class BadInputTestCase:
         items = kit.items(version)
         items[first.pk] = services.ItemInput("pass", photo=big)
         with pytest.raises(ValidationError) as caught:
-            services.inspection_record(
-                actor=kit.d.tom,
-                submission_key=uuid.uuid4(),
-                items=items,
-                data={
-                    "kind": "government",
-                    "enterprise": kit.a_build,
-                    "checklist_version": version,
-                    "inspected_on": days_ago(1),
-                    "lead": kit.d.tom,
-                    "inspectors": [kit.d.nobody_official],
-                },
-            )
+            kit.inspect(kit.a_build, version=version, items=items, on=days_ago(1))
         assert caught.value.message_dict[f"item_{first.pk}_photo"] == ["照片过大（上限 8 MB）"]
 
     def test_it_accepts_png_and_webp_by_content(self, kit):
@@ -247,19 +235,7 @@ class BadInputTestCase:
         items = kit.items(kit.version())
         items.update(kit.items(other))
         with pytest.raises(ValidationError) as caught:
-            services.inspection_record(
-                actor=kit.d.tom,
-                submission_key=uuid.uuid4(),
-                items=items,
-                data={
-                    "kind": "government",
-                    "enterprise": kit.a_build,
-                    "checklist_version": kit.version(),
-                    "inspected_on": days_ago(1),
-                    "lead": kit.d.tom,
-                    "inspectors": [kit.d.nobody_official],
-                },
-            )
+            kit.inspect(kit.a_build, version=kit.version(), items=items, on=days_ago(1))
         assert "items" in caught.value.message_dict
 
 
