@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.experts.selectors import experts_suggested, specialty_for
 from hazardledger.lib import files
 from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, Unit, UnitKind, User
@@ -274,11 +275,36 @@ class CommentForm(ActionForm):
     comment = _text(gettext_lazy("说明"), required=False)
 
 
+class PoolExpertField(forms.ModelChoiceField):
+    """Experts of the pool; those suggested for the card (no conflict, matching specialty,
+    least busy) come first and are marked."""
+
+    suggested: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.display_name
+        return f"{name}（{_('推荐')}）" if obj.pk in self.suggested else name
+
+
 class ExpertForm(ActionForm):
-    expert = forms.ModelChoiceField(
+    expert = PoolExpertField(
         label=gettext_lazy("评估专家"),
-        queryset=User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).distinct(),
+        queryset=User.objects.filter(
+            role_grants__role=Role.EXPERT, is_active=True, expert_profile__is_active=True
+        ).order_by("pk"),
+        help_text=gettext_lazy("从专家库选择；有利益冲突或不可用的专家会被拒绝并说明原因"),
     )
+
+    def for_hazard(self, hazard: Any) -> None:
+        enterprise = hazard.enterprise
+        ids = [
+            e.user_id
+            for e in experts_suggested(enterprise=enterprise, specialty=specialty_for(enterprise))
+        ]
+        field = self.fields["expert"]
+        field.suggested = frozenset(ids)
+        order = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], default=len(ids))
+        field.queryset = field.queryset.order_by(order, "pk") if ids else field.queryset
 
 
 class EvaluationForm(ActionForm):

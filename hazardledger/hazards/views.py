@@ -283,6 +283,8 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not transition.roles & roles_of(request.user):
         raise PermissionDenied
     form = ACTION_FORMS[action](*bound_data(request), initial=_action_initial(hazard, action))
+    if hasattr(form, "for_hazard"):
+        form.for_hazard(hazard)  # the expert pool's suggestions for this card
     status = 200
     if request.method == "POST":
         if form.is_valid():
