@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -270,6 +271,12 @@ def assigned_object_ids(user: Any, model: type[Model]) -> QuerySet[ExpertAssignm
     return _open_assignments().filter(content_type=ct, expert__user_id=user.pk).values("object_id")
 
 
+def assigned_targets(model: type[Model]) -> QuerySet[ExpertAssignment]:
+    """The ids of `model` objects with any open assignment, as a subquery."""
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    return _open_assignments().filter(content_type=ct).values("object_id")
+
+
 def assignments_for(user: Any, *, include_released: bool = False) -> QuerySet[ExpertAssignment]:
     """The user's own assignments (open ones unless asked), newest first."""
     if not getattr(user, "pk", None):
@@ -303,3 +310,38 @@ def open_counts(experts: list[Expert]) -> dict[int, int]:
 
 def users_in_pool() -> QuerySet[User]:
     return User.objects.filter(expert_profile__isnull=False)
+
+
+def experts_listed(user: Any, filters: Mapping[str, Any]) -> QuerySet[Expert]:
+    """The pool page's rows, filtered, with today's state computed in SQL."""
+    today = timezone.localdate()
+    qs = (
+        experts_visible_to(user)
+        .prefetch_related("specialties")
+        .annotate(
+            open_count=Count(
+                "assignments", filter=Q(assignments__released_at__isnull=True), distinct=True
+            ),
+            certificate_valid=_valid_certificate_on(today),
+            unavailable_today=_unavailable_on(today),
+        )
+    )
+    text = (filters.get("q") or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(user__full_name__icontains=text)
+            | Q(user__username__icontains=text)
+            | Q(employer__icontains=text)
+            | Q(employer_enterprise__name__icontains=text)
+        )
+    if filters.get("specialty"):
+        qs = qs.filter(specialties=filters["specialty"])
+    state = filters.get("state")
+    if state in ("active", "inactive"):
+        qs = qs.filter(is_active=state == "active")
+    certificate = filters.get("certificate")
+    if certificate in ("valid", "expired"):
+        qs = qs.filter(certificate_valid=certificate == "valid")
+    if filters.get("available"):
+        qs = qs.filter(is_active=True, unavailable_today=False)
+    return qs.order_by("-is_active", "user__full_name", "pk")
