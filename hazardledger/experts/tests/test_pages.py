@@ -260,3 +260,17 @@ class MineTestCase:
         response = tom.post(reverse("experts:release", args=[a.pk]), follow=True)
         assert "该指派已解除" in response.content.decode()
         assert ExpertAssignment.objects.get().released_by == d.tom
+
+
+class AdminTestCase:
+    def test_it_shows_the_pool_in_the_admin_and_keeps_assignments_read_only(self, pool):
+        root = User.objects.create_superuser("root", password="correct-horse-9")
+        c = client(root)
+        for url in (
+            "/admin/experts/expert/",
+            f"/admin/experts/expert/{pool.xena.pk}/change/",
+            "/admin/experts/specialty/",
+            "/admin/experts/expertassignment/",
+        ):
+            assert c.get(url).status_code == 200, url
+        assert c.get("/admin/experts/expertassignment/add/").status_code == 403
