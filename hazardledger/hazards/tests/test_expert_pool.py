@@ -155,3 +155,17 @@ class PoolAssignmentTestCase:
         assert response.status_code == 422
         assert "利益回避：该专家受雇于甲镇建筑公司" in response.json()["detail"]
         assert not ExpertAssignment.objects.exists()
+
+
+class WaitingForExpertTestCase:
+    def test_it_lists_cards_without_an_open_assignment_as_waiting(self, kit, login):
+        d = kit.district
+        never = evaluating(kit)
+        # A second round: the card names its last expert, whose assignment has ended.
+        again = kit.card(S.EVALUATING, level="major", expert=d.xena, description="二次评估的隐患")
+        ExpertAssignment.objects.filter(object_id=again.pk).update(released_at=timezone.now())
+        held = kit.card(S.EVALUATING, level="major", expert=d.xena, description="评估中的隐患")
+        page = login(d.tom).get(reverse("hazards:mywork")).content.decode()
+        section = page.split("待指派评估专家", 1)[1].split("</section>", 1)[0]
+        assert never.card_no in section and again.card_no in section
+        assert held.card_no not in section
