@@ -30,6 +30,7 @@ from hazardledger.experts.services import expert_assign
 from hazardledger.hazards.models import Hazard, HazardStatus
 from hazardledger.org.models import Industry, Role, Unit, UnitKind, User
 from hazardledger.org.services import person_upsert
+from hazardledger.policy.services import active_policy
 
 # Specialty code → the demo industries whose cards it evaluates first.
 SPECIALTY_INDUSTRIES = {
@@ -169,6 +170,16 @@ def _expert(spec: DemoExpert, unit: Unit | None) -> Expert | None:
     return expert
 
 
+def _busy(expert: Expert) -> bool:
+    """Leave every demo expert room for two more assignments below the policy's limit, so
+    that the demo (and its journeys) can still assign each of them."""
+    limit = active_policy().experts.max_open_assignments
+    if not limit:
+        return False
+    opened = ExpertAssignment.objects.filter(expert=expert, released_at__isnull=True).count()
+    return opened >= max(limit - 2, 1)
+
+
 def _assign_evaluations() -> int:
     """Demo cards being evaluated get their expert through the pool; where the pool refuses
     (a conflict, the policy's limit), the card waits for an officer to assign one."""
@@ -185,8 +196,8 @@ def _assign_evaluations() -> int:
             continue
         entry = Expert.objects.filter(user=card.expert).first()
         try:
-            if entry is None:
-                raise ValidationError("not in the pool")
+            if entry is None or _busy(entry):
+                raise ValidationError("not in the pool, or no room left")
             expert_assign(actor=None, expert=entry, target=card, enterprise=card.enterprise)
             made += 1
         except ValidationError:

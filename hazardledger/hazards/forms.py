@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Case, QuerySet, When
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -275,36 +275,38 @@ class CommentForm(ActionForm):
     comment = _text(gettext_lazy("说明"), required=False)
 
 
-class PoolExpertField(forms.ModelChoiceField):
-    """Experts of the pool; those suggested for the card (no conflict, matching specialty,
-    least busy) come first and are marked."""
-
-    suggested: frozenset[int] = frozenset()
-
-    def label_from_instance(self, obj: User) -> str:
-        name = obj.display_name
-        return f"{name}（{_('推荐')}）" if obj.pk in self.suggested else name
-
-
 class ExpertForm(ActionForm):
-    expert = PoolExpertField(
+    expert = forms.ModelChoiceField(
         label=gettext_lazy("评估专家"),
         queryset=User.objects.filter(
             role_grants__role=Role.EXPERT, is_active=True, expert_profile__is_active=True
-        ).order_by("pk"),
+        ).order_by("full_name", "pk"),
         help_text=gettext_lazy("从专家库选择；有利益冲突或不可用的专家会被拒绝并说明原因"),
     )
 
     def for_hazard(self, hazard: Any) -> None:
+        """Group the pool: those suggested for the card's enterprise (no conflict, matching
+        specialty first, least busy) before the others, which the pool checks on assignment."""
         enterprise = hazard.enterprise
-        ids = [
-            e.user_id
+        suggested = [
+            e.user
             for e in experts_suggested(enterprise=enterprise, specialty=specialty_for(enterprise))
         ]
+        ids = {u.pk for u in suggested}
         field = self.fields["expert"]
-        field.suggested = frozenset(ids)
-        order = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], default=len(ids))
-        field.queryset = field.queryset.order_by(order, "pk") if ids else field.queryset
+        others = [u for u in field.queryset if u.pk not in ids]
+        groups: list[Any] = [("", "---------")]
+        if suggested:
+            groups.append(
+                (_("推荐（无利益冲突，专业对口、任务少者优先）"), _expert_options(suggested))
+            )
+        if others:
+            groups.append((_("其他专家（指派时核查）"), _expert_options(others)))
+        field.choices = groups
+
+
+def _expert_options(users: list[User]) -> list[tuple[int, str]]:
+    return [(u.pk, u.display_name) for u in users]
 
 
 class EvaluationForm(ActionForm):
