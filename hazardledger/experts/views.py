@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hazardledger.org.models import Role
 from hazardledger.org.permissions import role_required
 from hazardledger.org.selectors import has_role
+from hazardledger.policy.services import active_policy
 
 from . import pool, selectors, services
 from .forms import (
@@ -87,6 +88,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
             "has_next": len(rows) > PAGE_SIZE,
             "query": query.urlencode(),
             "can_manage": has_role(request.user, *selectors.MANAGER_ROLES),
+            "rules": active_policy().experts,
         },
     )
 
