@@ -560,7 +560,14 @@ def remove_child(request: HttpRequest, expert_id: int, kind: str, child_id: int)
 
 @router.post(
     "/assignments/{int:assignment_id}/release",
-    response={200: AssignmentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: AssignmentOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationOut,
+    },
     summary="解除指派",
 )
 def release(request: HttpRequest, assignment_id: int) -> Status:

@@ -129,3 +129,48 @@ class ApiTestCase:
         assert send(tom, "post", url).status_code == 409
         assert client(d.xena).get(f"{BASE}mine/assignments").json() == []
         assert timezone.now()
+
+
+BAD_VALUES = [None, 10**30, -1, "x\x00y", "长" * 5000, [], {}, "2026-02-30", True, 1.5]
+
+
+class ApiRobustnessTestCase:
+    def test_it_declares_every_error_response(self, client, db):
+        paths = client.get("/api/v1/openapi.json").json()["paths"]
+        ops = [
+            (m, op)
+            for path, item in paths.items()
+            if path.startswith(BASE)
+            for m, op in item.items()
+        ]
+        assert ops and all("401" in op["responses"] for _m, op in ops)
+        writes = [op for m, op in ops if m in ("post", "put", "patch")]
+        assert writes and all({"403", "422"} <= set(op["responses"]) for op in writes)
+
+    def test_it_never_answers_500_to_bad_input(self, pool):
+        admin = client(pool.district.alice)
+        pk = pool.xena.pk
+        bodies = {
+            BASE: ["username", "account", "specialties", "employer_enterprise", "note"],
+            f"{BASE}{pk}/certificates": ["kind", "number", "valid_until"],
+            f"{BASE}{pk}/engagements": ["enterprise", "kind", "started_on", "ended_on"],
+            f"{BASE}{pk}/unavailable": ["starts_on", "ends_on", "reason"],
+        }
+        for url, fields in bodies.items():
+            for name in fields:
+                for value in BAD_VALUES:
+                    response = send(admin, "post", url, {name: value})
+                    assert response.status_code in (201, 409, 422), (url, name, value)
+            assert admin.post(url, "{not json", content_type="application/json").status_code in (
+                400,
+                422,
+            )
+        for name in ("specialties", "title", "is_active", "employer_enterprise"):
+            for value in BAD_VALUES:
+                response = send(admin, "put", f"{BASE}{pk}", {name: value})
+                assert response.status_code in (200, 422), (name, value)
+        for query in ({"limit": "x"}, {"offset": 10**30}, {"q": "\x00"}, {"available": "maybe"}):
+            assert admin.get(BASE, query).status_code in (200, 422), query
+        tom = client(pool.district.tom)
+        for value in ("", "\x00", "9" * 40):
+            assert tom.get(f"{BASE}suggested", {"enterprise": value}).status_code in (404, 422)

@@ -253,3 +253,29 @@ class SuggestedTestCase:
         )
         assert yuri not in experts_suggested(enterprise=pool.ent_a)
         assert yuri in experts_suggested(enterprise=pool.ent_b)
+
+
+class ConcurrentAssignTestCase:
+    def test_it_answers_the_second_of_two_concurrent_clicks_with_a_message(self, pool, monkeypatch):
+        from django.contrib.contenttypes.models import ContentType
+
+        from hazardledger.experts import services
+
+        real = services.refusal_reasons
+
+        def click_first(expert, enterprise):
+            # The other click commits its assignment between our checks and our insert.
+            ExpertAssignment.objects.create(
+                expert=expert,
+                content_type=ContentType.objects.get_for_model(pool.ent_a),
+                object_id=pool.ent_a.pk,
+                enterprise=pool.ent_a,
+                assigned_at=timezone.now(),
+            )
+            return real(expert, enterprise)
+
+        monkeypatch.setattr(services, "refusal_reasons", click_first)
+        events = AuditEvent.objects.count()
+        assert "已被指派到此事项" in refusal(pool, pool.xena)
+        # Our transaction (with the simulated row inside it) is rolled back: nothing is written.
+        assert not ExpertAssignment.objects.exists() and AuditEvent.objects.count() == events
