@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
@@ -23,6 +23,16 @@ from .models import CertificateKind, EngagementKind, Expert, ExpertAssignment, S
 from .views import target_url
 
 router = Router(tags=["experts"], auth=django_auth)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("不能包含空字符")
+    return value
+
+
+# Every text that comes in: NUL bytes are refused before any query sees them.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 NOT_FOUND = "找不到该专家或记录，或您无权查看"
 FORBIDDEN = "无权操作"
@@ -113,56 +123,56 @@ class AssignmentOut(Schema):
 
 
 class ListQuery(Schema):
-    q: str = Field("", max_length=50)
-    specialty: str = Field("", max_length=32, description="专业领域代码")
-    state: str = Field("", description="active | inactive")
-    certificate: str = Field("", description="valid | expired")
+    q: Text = Field("", max_length=50)
+    specialty: Text = Field("", max_length=32, description="专业领域代码")
+    state: Text = Field("", description="active | inactive")
+    certificate: Text = Field("", description="valid | expired")
     available: bool = False
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class SuggestQuery(Schema):
-    enterprise: str = Field(max_length=18, description="企业统一社会信用代码")
-    specialty: str = Field("", max_length=32, description="专业领域代码；空时按企业行业匹配")
+    enterprise: Text = Field(max_length=18, description="企业统一社会信用代码")
+    specialty: Text = Field("", max_length=32, description="专业领域代码；空时按企业行业匹配")
 
 
 class AccountIn(Schema):
-    username: str = Field(max_length=150)
-    full_name: str = Field(max_length=50)
-    phone: str = Field("", max_length=32)
-    password: str | None = Field(None, max_length=128)
+    username: Text = Field(max_length=150)
+    full_name: Text = Field(max_length=50)
+    phone: Text = Field("", max_length=32)
+    password: Text | None = Field(None, max_length=128)
 
 
 class ExpertIn(Schema):
-    username: str | None = Field(None, max_length=150, description="已有专家账号的用户名")
+    username: Text | None = Field(None, max_length=150, description="已有专家账号的用户名")
     account: AccountIn | None = Field(None, description="或：新建账号")
-    specialties: list[str] = Field(default_factory=list, max_length=50, description="专业领域代码")
-    title: str = Field("", max_length=50)
-    employer: str = Field("", max_length=200)
-    employer_enterprise: str | None = Field(None, max_length=18, description="统一社会信用代码")
+    specialties: list[Text] = Field(default_factory=list, max_length=50, description="专业领域代码")
+    title: Text = Field("", max_length=50)
+    employer: Text = Field("", max_length=200)
+    employer_enterprise: Text | None = Field(None, max_length=18, description="统一社会信用代码")
     is_active: bool = True
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 class CertificateIn(Schema):
-    kind: str
-    number: str = Field(max_length=64)
+    kind: Text
+    number: Text = Field(max_length=64)
     valid_until: date
 
 
 class EngagementIn(Schema):
-    enterprise: str = Field(max_length=18, description="统一社会信用代码")
-    kind: str
+    enterprise: Text = Field(max_length=18, description="统一社会信用代码")
+    kind: Text
     started_on: date
     ended_on: date | None = None
-    note: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
 
 
 class PeriodIn(Schema):
     starts_on: date
     ends_on: date
-    reason: str = Field("", max_length=200)
+    reason: Text = Field("", max_length=200)
 
 
 def _invalid(errors: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
