@@ -284,14 +284,16 @@ def assignments_for(user: Any, *, include_released: bool = False) -> QuerySet[Ex
     qs = ExpertAssignment.objects.filter(expert__user_id=user.pk)
     if not include_released:
         qs = qs.filter(released_at__isnull=True)
-    return qs.select_related("content_type", "enterprise", "expert__user", "assigned_by")
+    return qs.select_related(
+        "content_type", "enterprise", "expert__user", "assigned_by"
+    ).prefetch_related("target")
 
 
 def assignments_visible_to(user: Any) -> QuerySet[ExpertAssignment]:
     """All assignments for readers and assigners of the pool; an expert's own otherwise."""
     qs = ExpertAssignment.objects.select_related(
         "content_type", "enterprise", "expert__user", "assigned_by", "released_by"
-    )
+    ).prefetch_related("target")
     if has_role(user, *(READER_ROLES | ASSIGNER_ROLES)):
         return qs
     return qs.filter(expert__user_id=getattr(user, "pk", None), released_at__isnull=True)
