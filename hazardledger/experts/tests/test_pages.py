@@ -283,3 +283,23 @@ class AdminTestCase:
         ):
             assert c.get(url).status_code == 200, url
         assert c.get("/admin/experts/expertassignment/add/").status_code == 403
+
+
+class ChildScopeTestCase:
+    def test_it_reaches_records_only_through_their_expert(self, pool):
+        d = pool.district
+        yuri = pool.expert(pool.person("yuri", "王建国"))
+        theirs = yuri.certificates.get()
+        admin = client(d.alice)
+        wrong = reverse("experts:child_remove", args=[pool.xena.pk, "certificate", theirs.pk])
+        assert admin.post(wrong).status_code == 404
+        assert admin.get(wrong).status_code == 405  # removals are POSTs only
+        assert ExpertCertificate.objects.filter(pk=theirs.pk).exists()
+        unknown = reverse("experts:child_remove", args=[pool.xena.pk, "nothing", 1])
+        assert admin.post(unknown).status_code == 404
+        # An expert downloads their own certificate scan, never another's.
+        theirs.file = "experts/x.pdf"
+        theirs.save()
+        url = reverse("experts:certificate_file", args=[yuri.pk, theirs.pk])
+        assert client(d.xena).get(url).status_code == 404
+        assert client(d.eve).get(url).status_code == 403
