@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hazardledger.policy",
     "hazardledger.audit",
     "hazardledger.enterprises",
+    "hazardledger.experts",
     "hazardledger.hazards",
     "hazardledger.inspections",
     "hazardledger.jobs",

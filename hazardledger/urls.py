@@ -19,6 +19,7 @@ urlpatterns = [
     path("policy/", include("hazardledger.policy.urls")),
     path("audit/", include("hazardledger.audit.urls")),
     path("enterprises/", include("hazardledger.enterprises.urls")),
+    path("experts/", include("hazardledger.experts.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
     path("admin/", admin.site.urls),

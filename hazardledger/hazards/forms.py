@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.experts.selectors import experts_suggested, specialty_for
 from hazardledger.lib import files
 from hazardledger.lib.widgets import DateInput
 from hazardledger.org.models import Role, Unit, UnitKind, User
@@ -277,8 +278,35 @@ class CommentForm(ActionForm):
 class ExpertForm(ActionForm):
     expert = forms.ModelChoiceField(
         label=gettext_lazy("评估专家"),
-        queryset=User.objects.filter(role_grants__role=Role.EXPERT, is_active=True).distinct(),
+        queryset=User.objects.filter(
+            role_grants__role=Role.EXPERT, is_active=True, expert_profile__is_active=True
+        ).order_by("full_name", "pk"),
+        help_text=gettext_lazy("从专家库选择；有利益冲突或不可用的专家会被拒绝并说明原因"),
     )
+
+    def for_hazard(self, hazard: Any) -> None:
+        """Group the pool: those suggested for the card's enterprise (no conflict, matching
+        specialty first, least busy) before the others, which the pool checks on assignment."""
+        enterprise = hazard.enterprise
+        suggested = [
+            e.user
+            for e in experts_suggested(enterprise=enterprise, specialty=specialty_for(enterprise))
+        ]
+        ids = {u.pk for u in suggested}
+        field = self.fields["expert"]
+        others = [u for u in field.queryset if u.pk not in ids]
+        groups: list[Any] = [("", "---------")]
+        if suggested:
+            groups.append(
+                (_("推荐（无利益冲突，专业对口、任务少者优先）"), _expert_options(suggested))
+            )
+        if others:
+            groups.append((_("其他专家（指派时核查）"), _expert_options(others)))
+        field.choices = groups
+
+
+def _expert_options(users: list[User]) -> list[tuple[int, str]]:
+    return [(u.pk, u.display_name) for u in users]
 
 
 class EvaluationForm(ActionForm):

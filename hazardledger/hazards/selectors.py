@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from hazardledger.audit.models import AuditHead
 from hazardledger.enterprises.models import EnterpriseAccount
+from hazardledger.experts.selectors import assigned_object_ids
 from hazardledger.org.models import Role, Unit, UnitKind
 from hazardledger.org.permissions import get_in_scope_or_404
 from hazardledger.org.selectors import has_role, restrict
@@ -68,8 +69,8 @@ def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
     )
     extra = Q(pk__in=[])
     if has_role(user, Role.EXPERT):
-        # Experts see a card while it is assigned to them for evaluation (DESIGN.md §4).
-        extra |= Q(expert_id=user.pk, status=HazardStatus.EVALUATING)
+        # Experts see a card only while the pool assigns it to them (DESIGN.md §4).
+        extra |= Q(pk__in=assigned_object_ids(user, Hazard))
     if has_role(user, Role.DEPARTMENT_OFFICER):
         department = user_department(user)
         if department is not None:

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from hazardledger.audit.services import diff, record, snapshot
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
+from hazardledger.experts import selectors as experts
+from hazardledger.experts.services import expert_assign, expert_release_target
 from hazardledger.lib import files
 from hazardledger.lib.workflow import ConcurrentChange, GuardFailed, Transition
 from hazardledger.org.models import Role, Unit, User
@@ -229,6 +231,9 @@ def _transition(
         HAZARD_WORKFLOW.apply(hazard, target=transition.next_state(hazard, context), values=values)
     changes = diff(before, snapshot(hazard, [*values, "status"]))
     changes.pop("stage_started_at", None)
+    if from_status == HazardStatus.EVALUATING and hazard.status != HazardStatus.EVALUATING:
+        # The evaluation is over (given, or the card voided): the expert's assignment ends.
+        expert_release_target(actor=actor, target=hazard, reason=str(action))
     event = _log(
         actor=actor,
         hazard=hazard,
@@ -722,16 +727,34 @@ def hazard_apply_acceptance(*, actor: User, hazard: Hazard, comment: str = "") -
 
 @transaction.atomic
 def hazard_assign_expert(*, actor: User, hazard: Hazard, expert: User | None) -> Hazard:
-    """Assign the expert who evaluates the rectification."""
-    ok = expert is not None and expert.is_active and has_role(expert, Role.EXPERT)
+    """Assign an expert of the pool to evaluate the rectification (experts.expert_assign):
+    conflicts of interest with the card's enterprise and unavailable experts are refused
+    (422, on the expert field). Another expert's open assignment to the card ends; assigning
+    the same expert again keeps theirs."""
+    entry = experts.expert_of(expert) if expert is not None else None
+    ok = entry is not None and expert.is_active and has_role(expert, Role.EXPERT)
+    already = ok and experts.is_assigned(expert, hazard)
+    refusal = (
+        "" if not ok or already else "；".join(experts.refusal_reasons(entry, hazard.enterprise))
+    )
     _transition(
         actor=actor,
         hazard=hazard,
         action="assign_expert",
         values={"expert": expert},
-        facts={"expert_ok": ok},
+        facts={"expert_ok": ok, "expert_refusal": refusal},
     )
+    if ok and not already:
+        _reassign(actor=actor, hazard=hazard, entry=entry)
     return hazard
+
+
+def _reassign(*, actor: User, hazard: Hazard, entry: Any) -> None:
+    expert_release_target(actor=actor, target=hazard, reason="assign_expert")
+    try:
+        expert_assign(actor=actor, expert=entry, target=hazard, enterprise=hazard.enterprise)
+    except ValidationError as exc:  # changed between the check and now: nothing is kept
+        raise GuardFailed(exc.messages, fields={"expert": "；".join(exc.messages)}) from exc
 
 
 def _evaluate(

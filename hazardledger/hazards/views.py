@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hazardledger.experts.selectors import assigned_targets
 from hazardledger.lib.workflow import ActionNotAvailable, ConcurrentChange, GuardFailed
 from hazardledger.org.models import Role
 from hazardledger.org.selectors import has_role, roles_of, scope_for
@@ -283,6 +284,8 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not transition.roles & roles_of(request.user):
         raise PermissionDenied
     form = ACTION_FORMS[action](*bound_data(request), initial=_action_initial(hazard, action))
+    if hasattr(form, "for_hazard"):
+        form.for_hazard(hazard)  # the expert pool's suggestions for this card
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -475,7 +478,10 @@ def mywork(request: HttpRequest) -> HttpResponse:
             ),
             _section(
                 _("待指派评估专家"),
-                visible.filter(status=HazardStatus.EVALUATING, expert__isnull=True),
+                # No open pool assignment: never assigned, or the last evaluation is over.
+                visible.filter(status=HazardStatus.EVALUATING).exclude(
+                    pk__in=assigned_targets(Hazard)
+                ),
             ),
         ]
     if has_role(user, Role.ENTERPRISE_USER):

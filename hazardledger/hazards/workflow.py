@@ -134,7 +134,11 @@ def _extension_pending(hazard: Any, context: Mapping[str, Any]) -> dict[str, str
 
 
 def _assign_expert(hazard: Any, context: Mapping[str, Any]) -> dict[str, str]:
-    return {} if context.get("expert_ok") else {"expert": _("请选择专家库中的专家")}
+    if not context.get("expert_ok"):
+        return {"expert": _("请选择专家库中的专家")}
+    # Why the pool refuses this expert for the card's enterprise (conflict, availability).
+    refusal = context.get("expert_refusal")
+    return {"expert": refusal} if refusal else {}
 
 
 def _assigned_expert(hazard: Any, context: Mapping[str, Any]) -> dict[str, str]:

@@ -8,11 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from hazardledger.enterprises.models import Enterprise, EnterpriseAccount
+from hazardledger.experts.models import (
+    CertificateKind,
+    Expert,
+    ExpertAssignment,
+    ExpertCertificate,
+)
 from hazardledger.hazards.models import (
     ExtensionStatus,
     FileKind,
@@ -76,6 +83,14 @@ class Kit:
             industry=district.chemicals,
         )
         EnterpriseAccount.objects.create(user=district.eve, enterprise=self.ent_a)
+        # xena is in the expert pool, with a valid certificate, so she can be assigned.
+        self.xena = Expert.objects.create(user=district.xena, employer="省安全科学研究院")
+        ExpertCertificate.objects.create(
+            expert=self.xena,
+            kind=CertificateKind.REGISTERED_SAFETY_ENGINEER,
+            number="RSE-0001",
+            valid_until=timezone.localdate() + timedelta(days=365),
+        )
         self._seq = 0
 
     def card(
@@ -131,7 +146,17 @@ class Kit:
         if status == S.CLOSED:
             values |= {"accepted_at": now, "closed_at": now, "accepted_by": self.district.tom}
         values |= fields
-        return Hazard.objects.create(**values)
+        hazard = Hazard.objects.create(**values)
+        if status == S.EVALUATING and values.get("expert") is not None:
+            # Being evaluated means an open assignment in the pool (what the expert sees by).
+            ExpertAssignment.objects.create(
+                expert=Expert.objects.get(user=values["expert"]),
+                content_type=ContentType.objects.get_for_model(Hazard),
+                object_id=hazard.pk,
+                enterprise=enterprise,
+                assigned_at=now,
+            )
+        return hazard
 
     def pending_extension(self, hazard: Hazard) -> HazardExtension:
         return HazardExtension.objects.create(

@@ -246,6 +246,9 @@ class MajorLoopTestCase:
 
         act(eve, hazard, "mark_rectified", {"note": "补充防护", "photos": [photo()]})
         act(eve, hazard, "apply_acceptance", {})
+        # Her assignment ended with her opinion: she sees the card again once reassigned.
+        act(login(d.xena), hazard, "evaluation_pass", {"opinion": "好"}, status=404)
+        act(login(d.tom), hazard, "assign_expert", {"expert": d.xena.pk})
         act(
             login(d.xena),
             hazard,

@@ -1,6 +1,7 @@
 """Every (state, action, role) triple of the table, through the services and the database.
 
-Allowed roles succeed and leave exactly one audit event; every other role is refused (403)
+Allowed roles succeed and leave exactly one audit event (two where a second record changes:
+a transfer's new card, an evaluation's pool assignment); every other role is refused (403)
 and changes nothing; actions missing from a state are refused (409) for everyone.
 """
 
@@ -97,7 +98,9 @@ class TransitionMatrixTestCase:
         before = AuditEvent.objects.count()
         if role in allowed:
             hazard_perform(actor=actor, hazard=card, action=action, **args)
-            assert AuditEvent.objects.count() == before + 1 + (action == "transfer")
+            # A transfer also logs the new card; leaving evaluation ends the pool assignment.
+            extra = action == "transfer" or (state == S.EVALUATING and card.status != state)
+            assert AuditEvent.objects.count() == before + 1 + extra
             card.refresh_from_db()
             assert card.events.filter(action=action).count() == 1
         else:
