@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from hazardledger.enforcement.tests.kit import Kit
+
+
+@pytest.fixture
+def kit(district) -> Kit:
+    return Kit(district)
