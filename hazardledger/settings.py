@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hazardledger.policy",
     "hazardledger.audit",
     "hazardledger.enterprises",
+    "hazardledger.experts",
     "hazardledger.hazards",
     "hazardledger.inspections",
     "hazardledger.enforcement",

@@ -220,6 +220,16 @@ class Records(Strict):
     retention_years: int = Field(ge=1)
 
 
+class Experts(Strict):
+    conflict_lookback_months: int = Field(
+        ge=0, le=240, description="回避期：专家受聘于企业或为其服务后多少个月内不得参与其评估"
+    )
+    certificate_must_be_valid: bool = Field(description="证书过期的专家不得指派")
+    max_open_assignments: int = Field(
+        ge=0, le=1000, description="每名专家同时承担的指派上限（0 为不限）"
+    )
+
+
 class PolicyData(Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: str = Field(min_length=1)
@@ -237,6 +247,7 @@ class PolicyData(Strict):
     blacklist: Blacklist
     accountability: Accountability
     records: Records
+    experts: Experts
 
     def reward_for(self, nature: str, severity: str) -> int:
         for cell in self.rewards.matrix:
