@@ -19,14 +19,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from hazardledger.enterprises.models import EnterpriseAccount
+from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.org.models import Role
 from hazardledger.org.permissions import get_in_scope_or_404
 from hazardledger.org.selectors import has_role, restrict, roles_of
 
 from .models import (
     Case,
+    ConstructionProject,
     IllegalStructure,
     JointAction,
+    Measure,
+    Proposal,
+    Resumption,
 )
 
 # Members of the closure/demolition group work district-wide on enforcement cases.
@@ -84,12 +89,53 @@ def _own(user: Any, field: str = "enterprise_id") -> Q:
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """Group members see every case; regulators their scope; the enterprise its own; an
+    expert the cases whose resumption they are assigned to, while assigned."""
     base = Case.objects.select_related("enterprise", "structure", "project", "territory")
     if has_role(user, *GROUP_ROLES):
         return base
-    return restrict(
-        base, user, territory="territory", industry="industry", own_enterprise=_own(user)
+    qs = restrict(base, user, territory="territory", industry="industry", own_enterprise=_own(user))
+    if has_role(user, Role.EXPERT):
+        from .experts_link import assigned_ids
+
+        assigned = Resumption.objects.filter(pk__in=assigned_ids(user, Resumption))
+        qs = qs | base.filter(pk__in=assigned.values("case_id"))
+    return qs
+
+
+def enterprise_in_reach(user: Any, enterprise: Any) -> bool:
+    if has_role(user, *GROUP_ROLES):
+        return True
+    return enterprises_visible_to(user).filter(pk=enterprise.pk).exists()
+
+
+def structure_in_reach(user: Any, structure: IllegalStructure) -> bool:
+    return structures_visible_to(user).filter(pk=structure.pk).exists()
+
+
+def resumptions_visible_to(user: Any) -> QuerySet[Resumption]:
+    return Resumption.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "case__enterprise"
     )
+
+
+def measures_visible_to(user: Any) -> QuerySet[Measure]:
+    return Measure.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "case__enterprise", "executing_unit"
+    )
+
+
+def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "case__enterprise", "resulting_case"
+    )
+
+
+def projects_visible_to(user: Any) -> QuerySet[ConstructionProject]:
+    base = ConstructionProject.objects.select_related("enterprise")
+    if has_role(user, *GROUP_ROLES):
+        return base
+    return base.filter(enterprise__in=enterprises_visible_to(user))
 
 
 def case_get_for_user_or_404(user: Any, **lookup: Any) -> Case:

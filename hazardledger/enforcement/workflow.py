@@ -291,7 +291,13 @@ WORKFLOWS: dict[str, Workflow] = {
     CaseKind.REFERRAL: _workflow(
         CaseKind.REFERRAL,
         [
-            _t(S.OPENED, "refer", S.REFERRED, HANDLERS, _text("referred_to", gettext_lazy("请填写移送机关"))),
+            _t(
+                S.OPENED,
+                "refer",
+                S.REFERRED,
+                HANDLERS,
+                _text("referred_to", gettext_lazy("请填写移送机关")),
+            ),
             _t(
                 S.REFERRED,
                 "receipt",
