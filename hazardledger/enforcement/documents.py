@@ -237,6 +237,8 @@ def auto_generate(*, actor: Any, case: Case, action: str, data: dict) -> None:
         }
     if kind:
         doc = _generate(actor=actor, case=case, kind=kind, extra=extra)
+        if action == "refer":
+            data = {"served_to": data.get("referred_to"), "served_how": _("移送")}
         if action in SERVED_ON_CREATION:
             Document.objects.filter(pk=doc.pk).update(**_serve_fields(data))
     if action == "serve":

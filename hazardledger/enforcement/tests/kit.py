@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils import timezone
 
 from hazardledger.enforcement.models import (
     Case,
@@ -25,6 +26,7 @@ from hazardledger.enterprises.models import (
     Procedure,
     ProcedureKind,
 )
+from hazardledger.experts.models import CertificateKind, Expert, ExpertCertificate
 from hazardledger.lib.credit_code import generate
 from hazardledger.org.models import Unit, UnitKind
 from hazardledger.policy.services import parse_policy, policy_store
@@ -57,6 +59,7 @@ class Kit:
             location="甲镇东街1号",
             territory=district.town_a,
             owner="张三",
+            enterprise=self.ent_a,
             area_m2=Decimal("120.5"),
             use="仓库",
             discovered_on=date(2026, 3, 1),
@@ -74,7 +77,12 @@ class Kit:
         self._seq += 1
         subject: dict[str, Any]
         if kind == CaseKind.DEMOLITION:
-            subject = {"structure": self.structure, "territory": self.district.town_a}
+            subject = {
+                "structure": self.structure,
+                "enterprise": self.ent_a,
+                "territory": self.district.town_a,
+                "industry": self.ent_a.industry,
+            }
         else:
             enterprise = fields.pop("enterprise", self.ent_a)
             subject = {
@@ -96,6 +104,17 @@ class Kit:
 
     def checklist(self, case: Case, step: str) -> None:
         SafetyChecklist.objects.create(case=case, step=step, items=[])
+
+    def expert_for(self, user) -> Expert:
+        expert, created = Expert.objects.get_or_create(user=user, defaults={"employer": "省安科院"})
+        if created:
+            ExpertCertificate.objects.create(
+                expert=expert,
+                kind=CertificateKind.REGISTERED_SAFETY_ENGINEER,
+                number=f"RSE-{user.pk}",
+                valid_until=timezone.localdate() + timedelta(days=365),
+            )
+        return expert
 
     def accepted_resumption(self, case: Case) -> Resumption:
         return Resumption.objects.create(case=case, evidence="已整改", status="accepted")

@@ -75,7 +75,7 @@ class PowerCutTestCase:
         m.measure_record_collective_decision(
             actor=d.fred, measure=measure, decided_on=timezone.localdate(), reference="纪要1号"
         )
-        with pytest.raises(Exception) as refused:
+        with pytest.raises(PermissionDenied) as refused:
             m.measure_approve(actor=d.alice, measure=measure)
         assert "区领导" in str(refused.value)
         m.measure_approve(actor=d.leo, measure=measure)
@@ -368,7 +368,7 @@ class SubjectStatusTestCase:
         kit.project.refresh_from_db()
         assert kit.ent_a.status == OperatingStatus.WORK_STOPPED
         assert kit.project.status == "stopped"
-        with pytest.raises(Exception):
+        with pytest.raises(PermissionDenied):
             case_perform(actor=d.fred, case=case, action="district_decide", decision="x")
         case_perform(actor=d.leo, case=case, action="district_decide", decision="限期补办")
         case_perform(actor=d.fred, case=case, action="name_helpers", helpers=[d.tom, d.dora])
