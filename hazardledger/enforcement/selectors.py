@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from hazardledger.enterprises.models import EnterpriseAccount
+from hazardledger.enterprises.models import Enterprise, EnterpriseAccount
 from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.org.models import Role
 from hazardledger.org.permissions import get_in_scope_or_404
@@ -107,6 +107,13 @@ def enterprise_in_reach(user: Any, enterprise: Any) -> bool:
     if has_role(user, *GROUP_ROLES):
         return True
     return enterprises_visible_to(user).filter(pk=enterprise.pk).exists()
+
+
+def enterprises_for_cases(user: Any) -> QuerySet[Enterprise]:
+    """Enterprises the user may open a case against."""
+    if has_role(user, *GROUP_ROLES):
+        return Enterprise.objects.all()
+    return enterprises_visible_to(user)
 
 
 def structure_in_reach(user: Any, structure: IllegalStructure) -> bool:
