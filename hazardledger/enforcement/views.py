@@ -62,6 +62,13 @@ def handle(form: Any, call: Callable[[], Any]) -> tuple[Any, int]:
         return None, 409
 
 
+def posted(request: HttpRequest, files: bool = False) -> tuple[Any, ...]:
+    """Form data when the request is a POST (even an empty one), None otherwise."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def case_or_404(request: HttpRequest, pk: int) -> Case:
     return selectors.case_get_for_user_or_404(request.user, pk=pk)
 
@@ -178,7 +185,7 @@ def open_case(request: HttpRequest) -> HttpResponse:
     enterprises = selectors.enterprises_for_cases(request.user)
     initial = {k: request.GET.get(k) for k in ("kind", "enterprise", "project", "structure")}
     form = forms.CaseOpenForm(
-        request.POST or None,
+        posted(request)[0],
         initial=initial,
         enterprises=enterprises,
         projects=selectors.projects_visible_to(request.user),
@@ -265,7 +272,7 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     if not transition.roles & roles_of(request.user):
         raise PermissionDenied
-    form = forms.action_form(action, case.kind, request.POST or None)
+    form = forms.action_form(action, case.kind, posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -299,7 +306,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk)
     if not roles_of(request.user) & OPEN_ROLES:
         raise PermissionDenied
-    form = forms.ChecklistForm(request.POST or None, initial={"step": request.GET.get("step")})
+    form = forms.ChecklistForm(posted(request)[0], initial={"step": request.GET.get("step")})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -331,7 +338,7 @@ def document_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk)
     if not roles_of(request.user) & set(documents.WRITER_ROLES):
         raise PermissionDenied
-    form = forms.DocumentForm(request.POST or None)
+    form = forms.DocumentForm(posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -376,7 +383,7 @@ def document_serve(request: HttpRequest, doc_id: int) -> HttpResponse:
     doc = _document_or_404(request, doc_id)
     if not roles_of(request.user) & set(documents.WRITER_ROLES):
         raise PermissionDenied
-    form = forms.ServeForm(request.POST or None)
+    form = forms.ServeForm(posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():

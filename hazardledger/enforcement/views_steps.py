@@ -14,7 +14,7 @@ from hazardledger.org.selectors import roles_of, territories_visible_to
 from . import experts_link, forms, joint, measures, resumption, selectors, subjects
 from .models import Measure, Proposal, Resumption
 from .services import proposal_decide
-from .views import case_or_404, handle
+from .views import case_or_404, handle, posted
 from .workflow import HANDLERS, OPEN_ROLES, RESUMPTION_WORKFLOW
 
 MEASURE_STEPS = {
@@ -41,7 +41,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk)
     if not roles_of(request.user) & HANDLERS:
         raise PermissionDenied
-    form = forms.MeasurePlanForm(request.POST or None, request.FILES or None)
+    form = forms.MeasurePlanForm(*posted(request, files=True))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -73,7 +73,7 @@ def measure_step(request: HttpRequest, measure_id: int, step: str) -> HttpRespon
     service, label = MEASURE_STEPS[step]
     if step != "approve" and not roles_of(request.user) & HANDLERS:
         raise PermissionDenied
-    form = forms.measure_form(step, request.POST or None)
+    form = forms.measure_form(step, posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -103,7 +103,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     item = _get(selectors.proposals_visible_to(request.user), proposal_id, Proposal)
     if not roles_of(request.user) & OPEN_ROLES:
         raise PermissionDenied
-    form = forms.ProposalForm(request.POST or None)
+    form = forms.ProposalForm(posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -131,7 +131,7 @@ def resumption_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk)
     if not roles_of(request.user) & (HANDLERS | {Role.ENTERPRISE_USER}):
         raise PermissionDenied
-    form = forms.ResumptionApplyForm(request.POST or None)
+    form = forms.ResumptionApplyForm(posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -169,7 +169,7 @@ def resumption_step(request: HttpRequest, resumption_id: int, action: str) -> Ht
         from hazardledger.experts.models import Expert
 
         experts = Expert.objects.filter(pk__in=[e.pk for e in suggested])
-    form = forms.resumption_form(action, experts, request.POST or None)
+    form = forms.resumption_form(action, experts, posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -211,7 +211,7 @@ def structure_new(request: HttpRequest) -> HttpResponse:
         if roles_of(request.user) & set(selectors.GROUP_ROLES)
         else territories_visible_to(request.user)
     )
-    form = forms.StructureForm(request.POST or None, territories=territories)
+    form = forms.StructureForm(posted(request)[0], territories=territories)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -237,7 +237,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     if not roles_of(request.user) & HANDLERS:
         raise PermissionDenied
     form = forms.ProjectForm(
-        request.POST or None, enterprises=selectors.enterprises_for_cases(request.user)
+        posted(request)[0], enterprises=selectors.enterprises_for_cases(request.user)
     )
     status = 200
     if request.method == "POST":
@@ -265,7 +265,7 @@ def joint_actions(request: HttpRequest) -> HttpResponse:
 def joint_new(request: HttpRequest) -> HttpResponse:
     if not roles_of(request.user) & set(joint.JOINT_ROLES):
         raise PermissionDenied
-    form = forms.JointActionForm(request.POST or None)
+    form = forms.JointActionForm(posted(request)[0])
     status = 200
     if request.method == "POST":
         if form.is_valid():
