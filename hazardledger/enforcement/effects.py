@@ -61,6 +61,10 @@ def sync_enterprise(*, actor: Any, case: Case, reason: str) -> None:
 
 
 def on_executed(*, actor: Any, case: Case) -> None:
+    """A case opened already executed (an order given on the spot): its decision document too."""
+    from . import documents
+
+    documents.auto_generate(actor=actor, case=case, action="decide", data={})
     after(actor=actor, case=case, action="execute", data={})
 
 
