@@ -22,7 +22,12 @@ def render_enforcement_section(request: HttpRequest, enterprise: Any) -> str | N
     )
     if not cases:
         return None
+    from hazardledger.policy.services import active_policy
+
+    labels = active_policy().enforcement.coercive_measures
     measures = [m for c in cases for m in c.measures.all()]
+    for m in measures:
+        m.label = labels.get(m.kind, m.kind)
     context = {
         "cases": cases,
         "measures": measures,

@@ -122,7 +122,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             .filter(status=ProposalStatus.PENDING)
             .order_by("-pk")[:100]
         ),
-        "measures": list(
+        "measures": _labelled(
             selectors.measures_visible_to(request.user)
             .filter(status=MeasureStatus.PLANNED)
             .order_by("pk")[:100]
@@ -248,6 +248,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": case.status not in FINAL_CASE_STATUSES,
     }
     return render(request, "enforcement/detail.html", context)
+
+
+def _labelled(measures: Any) -> list[Any]:
+    labels = _measure_labels()
+    rows = list(measures)
+    for m in rows:
+        m.label = labels.get(m.kind, m.kind)
+    return rows
 
 
 def _measure_labels() -> dict[str, str]:

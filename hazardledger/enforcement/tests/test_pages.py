@@ -185,3 +185,24 @@ class DossierTestCase:
 )
 def test_the_list_pages_render_for_the_group(kit, client_for, name):
     assert client_for(kit.district.fred).get(reverse(f"enforcement:{name}")).status_code == 200
+
+
+class QueryCountTestCase:
+    def test_list_pages_do_not_grow_with_rows(self, kit, client_for, django_assert_max_num_queries):
+        from hazardledger.enforcement.measures import measure_plan
+
+        client = client_for(kit.district.fred)
+        for _ in range(3):
+            case = kit.case(CaseKind.SUSPENSION, CaseStatus.SERVED)
+            measure_plan(actor=kit.district.fred, case=case, kind="seal_equipment", items="x")
+        client.get(reverse("enforcement:worklist"))
+        with django_assert_max_num_queries(25) as few:
+            client.get(reverse("enforcement:cases"))
+            client.get(reverse("enforcement:worklist"))
+        small = len(few.captured_queries)
+        for _ in range(10):
+            case = kit.case(CaseKind.SUSPENSION, CaseStatus.SERVED)
+            measure_plan(actor=kit.district.fred, case=case, kind="seal_equipment", items="x")
+        with django_assert_max_num_queries(small):
+            client.get(reverse("enforcement:cases"))
+            client.get(reverse("enforcement:worklist"))
