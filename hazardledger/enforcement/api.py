@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from hazardledger.lib.workflow import ActionNotAvailable, ConcurrentChange, GuardFailed
 from hazardledger.org.models import Unit, User
@@ -23,6 +23,18 @@ from .workflow import workflow_for
 
 router = Router(tags=["enforcement"], auth=django_auth)
 MAX_ID = 2**62
+
+
+class In(Schema):
+    """Every request body: no NUL bytes in any text (PostgreSQL refuses them in queries)."""
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Any:
+        for value in self.__dict__.values():
+            texts = value if isinstance(value, list) else [value]
+            if any(isinstance(t, str) and "\x00" in t for t in texts):
+                raise ValueError("内容包含无效字符")
+        return self
 
 
 class Error(Schema):
@@ -129,7 +141,7 @@ def get_case(request: HttpRequest, case_id: int):
     return _run(lambda: _case_out(_case(request, case_id), request.user))
 
 
-class CaseIn(Schema):
+class CaseIn(In):
     kind: CaseKind
     facts: str = Field(min_length=1, max_length=5000)
     enterprise_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -165,7 +177,7 @@ def open_case(request: HttpRequest, payload: CaseIn):
     return _run(call)
 
 
-class ActionIn(Schema):
+class ActionIn(In):
     legal_basis: str | None = Field(None, max_length=5000)
     served_to: str | None = Field(None, max_length=100)
     served_how: str | None = Field(None, max_length=40)
@@ -232,7 +244,7 @@ def list_measures(request: HttpRequest):
     return [_measure_out(m) for m in selectors.measures_visible_to(request.user)[:200]]
 
 
-class MeasureIn(Schema):
+class MeasureIn(In):
     kind: str = Field(max_length=24)
     items: str = Field("", max_length=5000)
     seal_numbers: str = Field("", max_length=200)
@@ -256,7 +268,7 @@ def plan_measure(request: HttpRequest, case_id: int, payload: MeasureIn):
     return _run(call)
 
 
-class MeasureStepIn(Schema):
+class MeasureStepIn(In):
     decided_on: date | None = None
     reference: str | None = Field(None, max_length=100)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -315,7 +327,7 @@ def list_proposals(request: HttpRequest):
     return list(selectors.proposals_visible_to(request.user)[:200])
 
 
-class DecideIn(Schema):
+class DecideIn(In):
     accept: bool
     reason: str = Field(min_length=1, max_length=5000)
 
@@ -349,7 +361,7 @@ def list_resumptions(request: HttpRequest):
     return list(selectors.resumptions_visible_to(request.user)[:200])
 
 
-class ApplyIn(Schema):
+class ApplyIn(In):
     evidence: str = Field(min_length=1, max_length=5000)
 
 
@@ -366,7 +378,7 @@ def apply_resumption(request: HttpRequest, case_id: int, payload: ApplyIn):
     return _run(call)
 
 
-class ResumptionStepIn(Schema):
+class ResumptionStepIn(In):
     expert_ids: list[int] = []
     report: str = Field("", max_length=5000)
     opinion: str = Field("", max_length=5000)
@@ -419,7 +431,7 @@ def list_structures(request: HttpRequest):
     return list(selectors.structures_visible_to(request.user)[:200])
 
 
-class StructureIn(Schema):
+class StructureIn(In):
     location: str = Field(min_length=1, max_length=300)
     territory_id: int = Field(ge=1, le=MAX_ID)
     owner: str = Field(min_length=1, max_length=100)
@@ -451,7 +463,7 @@ def list_projects(request: HttpRequest):
     return list(selectors.projects_visible_to(request.user)[:200])
 
 
-class ProjectIn(Schema):
+class ProjectIn(In):
     enterprise_id: int = Field(ge=1, le=MAX_ID)
     name: str = Field(min_length=1, max_length=200)
     location: str = Field("", max_length=300)
@@ -484,7 +496,7 @@ def list_joint(request: HttpRequest):
     return list(selectors.joint_actions_visible_to(request.user)[:200])
 
 
-class JointIn(Schema):
+class JointIn(In):
     acted_on: date
     title: str = Field(min_length=1, max_length=200)
     lead_unit_id: int = Field(ge=1, le=MAX_ID)

@@ -117,3 +117,33 @@ class ApiTestCase:
             {"accept": True, "reason": "依规关闭"},
         )
         assert decided.status_code == 200 and decided.json()["resulting_case_id"]
+
+
+class RobustnessTestCase:
+    def test_nul_bytes_are_refused_before_any_query(self, kit, client_for):
+        client = client_for(kit.district.fred)
+        case = kit.case(CaseKind.SUSPENSION)
+        for url, body in (
+            ("/api/v1/enforcement/cases", {"kind": "suspension", "facts": "a\x00b"}),
+            (f"/api/v1/enforcement/cases/{case.pk}/actions/decide", {"legal_basis": "\x00"}),
+            (f"/api/v1/enforcement/cases/{case.pk}/resumptions", {"evidence": "x\x00"}),
+        ):
+            response = post(client, url, body)
+            assert response.status_code == 422, response.content
+        case.refresh_from_db()
+        assert case.status == CaseStatus.OPENED
+
+    def test_a_stale_click_is_answered_409(self, kit, client_for):
+        from hazardledger.enforcement.services import case_perform
+
+        case = kit.case(CaseKind.SUSPENSION, CaseStatus.DECIDED)
+        stale = Case.objects.get(pk=case.pk)
+        case_perform(
+            actor=kit.district.fred, case=case, action="serve", served_to="x", served_how="直接送达"
+        )
+        response = post(
+            client_for(kit.district.fred),
+            f"/api/v1/enforcement/cases/{stale.pk}/actions/serve",
+            {"served_to": "x", "served_how": "直接送达"},
+        )
+        assert response.status_code == 409
