@@ -22,7 +22,7 @@ from hazardledger.org.models import Role, Unit, User
 from hazardledger.org.selectors import has_role, roles_of
 from hazardledger.policy.services import active_policy
 
-from . import documents
+from . import documents, notices
 from .models import Case, CaseStatus, Measure, MeasureStatus
 from .services import ensure_visible, role_for
 from .workflow import HANDLERS
@@ -96,6 +96,15 @@ def measure_plan(
         checked = files.check_photo(photo)
         measure.photo.name = files.store(checked, "enforcement")
     measure.save()
+    rule = _rule(kind)
+    notices.send(
+        notices.holders(rule.approval_roles),
+        kind="enf_approval",
+        key=f"enf-approval:{measure.pk}",
+        message=_("案件%(no)s拟采取“%(m)s”，待您批准")
+        % {"no": case.number, "m": policy.coercive_measures[kind]},
+        link=notices.case_link(case.pk),
+    )
     record(
         actor=actor,
         role=role_for(actor, HANDLERS),

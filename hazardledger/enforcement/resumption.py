@@ -18,7 +18,7 @@ from hazardledger.lib.workflow import GuardFailed
 from hazardledger.org.models import Role, User
 from hazardledger.org.selectors import has_role, roles_of
 
-from . import documents, experts_link
+from . import documents, experts_link, notices
 from .models import Case, CaseKind, CaseStatus, Resumption, ResumptionStatus
 from .services import case_perform, ensure_visible, role_for
 from .workflow import APPLICANTS, RESUMPTION_WORKFLOW
@@ -98,6 +98,13 @@ def resumption_assign_experts(
             enterprise=resumption.case.enterprise,
             note=note,
         )
+    notices.send(
+        [e.user_id for e in experts],
+        kind="enf_evaluation",
+        key=f"enf-evaluation:{resumption.pk}",
+        message=_("您被指派对案件%(no)s的复工申请进行评估") % {"no": resumption.case.number},
+        link=notices.case_link(resumption.case_id),
+    )
     record(
         actor=actor,
         role=role_for(actor, transition.roles),
@@ -130,6 +137,15 @@ def resumption_evaluate(
     )
     if target == R.ACCEPTED:
         _after_acceptance(actor, resumption)
+    elif target == R.EVALUATED:
+        notices.send(
+            notices.regulators_of(resumption.case),
+            kind="enf_acceptance",
+            key=f"enf-acceptance:{resumption.pk}:{resumption.version}",
+            message=_("案件%(no)s的复工申请已通过专家评估，待部门验收")
+            % {"no": resumption.case.number},
+            link=notices.case_link(resumption.case_id),
+        )
     return resumption
 
 
