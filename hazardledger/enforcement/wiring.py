@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 def connect() -> None:
     from hazardledger.enterprises.dossier import register_section
     from hazardledger.hazards.hooks import register_production_suspension
-    from hazardledger.jobs.schedule import register as register_job
     from hazardledger.org.models import Role
     from hazardledger.org.navigation import register, register_home_action
 
-    from . import hooks, jobs, notices
+    from . import hooks, notices
     from .dossier import render_enforcement_section
 
     register_production_suspension(
@@ -34,5 +33,4 @@ def connect() -> None:
         primary=True,
     )
     notices.register_kinds()
-    register_job("enforcement_overdue", jobs.scheduled, daily_at="08:00")
     register_section("enforcement", _("执法案件与强制措施"), 40, render_enforcement_section)
