@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hazardledger.experts",
     "hazardledger.hazards",
     "hazardledger.inspections",
+    "hazardledger.enforcement",
     "hazardledger.jobs",
     "hazardledger.demo",
 ]

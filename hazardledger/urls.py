@@ -22,6 +22,7 @@ urlpatterns = [
     path("experts/", include("hazardledger.experts.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
+    path("enforcement/", include("hazardledger.enforcement.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

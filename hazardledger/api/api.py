@@ -94,3 +94,6 @@ api.add_router("/inspections/", inspections_router)
 from hazardledger.experts.api import router as experts_router  # noqa: E402
 
 api.add_router("/experts/", experts_router)
+from hazardledger.enforcement.api import router as enforcement_router  # noqa: E402
+
+api.add_router("/enforcement/", enforcement_router)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hazardledger.demo import district
+from hazardledger.demo import enforcement as demo_enforcement
 from hazardledger.demo import enterprises as demo_enterprises
 from hazardledger.demo import experts as demo_experts
 from hazardledger.demo import hazards as demo_hazards
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 hazards_created = demo_hazards.build()
                 inspections_created = demo_inspections.build()
                 experts_created = demo_experts.build()
+                cases_created = demo_enforcement.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -33,3 +35,4 @@ class Command(BaseCommand):
         self.stdout.write(f"演示隐患：新建 {hazards_created} 条（已有的不重复创建）。")
         self.stdout.write(f"演示检查记录：新建 {inspections_created} 条（已有的不重复创建）。")
         self.stdout.write(f"演示专家：新建 {experts_created} 名（已有的不重复创建）。")
+        self.stdout.write(f"演示执法案件：新建 {cases_created} 件（已有的不重复创建）。")
