@@ -22,6 +22,7 @@ from hazardledger.org.models import Role, Unit, User
 from . import cadence
 from .models import FollowUpItem, Meeting
 from .selectors import RECORDER_ROLES, overdue_q
+from .workflow import CLOSE_ROLES
 
 # A missed-meeting reminder is still sent this many days after its day, for a job that did
 # not run that day; later than that it would be news to no one.
@@ -35,10 +36,11 @@ def deliver(*, user_id: int, kind: str, key: str, message: str, link: str) -> bo
     return notify(user=user_id, kind=kind, key=key, message=message, link=link)
 
 
-def _unit_people(unit_ids: set[int]) -> dict[int, set[int]]:
+def _unit_people(unit_ids: set[int], roles: frozenset[str]) -> dict[int, set[int]]:
+    """The unit's active people holding one of `roles`, and its head."""
     people: dict[int, set[int]] = {u: set() for u in unit_ids}
     rows = User.objects.filter(
-        unit_id__in=unit_ids, is_active=True, role_grants__role__in=RECORDER_ROLES
+        unit_id__in=unit_ids, is_active=True, role_grants__role__in=roles
     ).values_list("unit_id", "pk")
     for unit_id, user_id in rows:
         people[unit_id].add(user_id)
@@ -86,7 +88,7 @@ def _held(unit: Unit, period: cadence.Period) -> bool:
 
 def _meeting_reminders(today: date, sent: Counter) -> None:
     due = [(k, u, p) for k, u, p in _due_periods(today) if not _held(u, p)]
-    people = _unit_people({u.pk for _k, u, _p in due})
+    people = _unit_people({u.pk for _k, u, _p in due}, RECORDER_ROLES)
     admins = _admins()
     link = reverse("meetings:create")
     for kind, unit, period in due:
@@ -105,7 +107,8 @@ def _meeting_reminders(today: date, sent: Counter) -> None:
 
 def _item_reminders(today: date, sent: Counter) -> None:
     items = FollowUpItem.objects.filter(overdue_q(today)).select_related("owner_unit")
-    people = _unit_people({i.owner_unit_id for i in items if i.owner_person_id is None})
+    owners = {i.owner_unit_id for i in items if i.owner_person_id is None}
+    people = _unit_people(owners, CLOSE_ROLES)
     for item in items:
         recipients = {item.owner_person_id} if item.owner_person_id else people[item.owner_unit_id]
         text = _("督办事项“%(title)s”已超过办结时限 %(due)s") % {
