@@ -44,33 +44,62 @@ def official_people() -> QuerySet[User]:
     return User.objects.filter(pk__in=ids).select_related("unit").order_by("unit__sort_order", "pk")
 
 
+MAX_PK = 2**62
+
+
+def _pk_ok(value: object) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 0 < int(text) < MAX_PK
+
+
+class UnitChoice(forms.ModelChoiceField):
+    """A choice by id; an id no database could hold is simply not a choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _pk_ok(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class UnitsChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not _pk_ok(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:20]},
+                )
+        return super()._check_values(value)
+
+
 def _person_label(obj: User) -> str:
     return f"{obj.display_name}（{obj.unit.name if obj.unit else ''}）"
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
+class PersonChoice(UnitsChoice):
     def label_from_instance(self, obj: User) -> str:
         return _person_label(obj)
 
 
-class PersonOne(forms.ModelChoiceField):
+class PersonOne(UnitChoice):
     def label_from_instance(self, obj: User) -> str:
         return _person_label(obj)
 
 
 class MeetingForm(forms.Form):
-    convener = forms.ModelChoiceField(label=_("召集单位"), queryset=Unit.objects.none())
+    convener = UnitChoice(label=_("召集单位"), queryset=Unit.objects.none())
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_("召开日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     chair = forms.CharField(label=_("主持人"), max_length=50, required=False)
-    units_present = forms.ModelMultipleChoiceField(
+    units_present = UnitsChoice(
         label=_("参会单位"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("含召集单位；联席会议须有其他单位参加"),
     )
-    units_absent = forms.ModelMultipleChoiceField(
+    units_absent = UnitsChoice(
         label=_("应邀未到单位"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -121,9 +150,9 @@ def _keys(value: str, label: str) -> list[str]:
 
 
 class ItemForm(forms.Form):
-    decision = forms.ModelChoiceField(label=_("议定事项"), queryset=Decision.objects.none())
+    decision = UnitChoice(label=_("议定事项"), queryset=Decision.objects.none())
     title = forms.CharField(label=_("督办内容"), max_length=500)
-    owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    owner_unit = UnitChoice(label=_("责任单位"), queryset=Unit.objects.none())
     owner_person = PersonOne(label=_("责任人"), queryset=User.objects.none(), required=False)
     due_on = forms.DateField(label=_("办结时限"), widget=DateInput())
     hazard_numbers = forms.CharField(

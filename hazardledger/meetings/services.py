@@ -50,8 +50,19 @@ class MeetingInput:
     decisions: list[str] = field(default_factory=list)
 
 
+def _nul_errors(**texts: str) -> dict[str, str]:
+    """Text with NUL characters, which no database column takes."""
+    return {name: _("含有不可见的非法字符") for name, text in texts.items() if "\x00" in text}
+
+
 def _validate_meeting(data: MeetingInput, today: date) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = _nul_errors(
+        place=data.place,
+        chair=data.chair,
+        other_attendees=data.other_attendees,
+        problems=data.problems,
+        decisions="".join(data.decisions),
+    )
     if data.held_on > today:
         errors["held_on"] = _("召开日期不能晚于今天：会议召开后再录入")
     others = {u.pk for u in data.units_present} - {data.convener.pk}
@@ -142,6 +153,7 @@ def _resolve_links(actor: User, data: ItemInput) -> tuple[list[Any], dict[str, s
         ("enterprise_codes", "enterprise", data.enterprise_codes),
         ("case_numbers", "case", data.case_numbers),
     ):
+        keys = [k for k in keys if "\x00" not in k]  # refused by _validate_item
         if not keys:
             continue
         if kind not in links.KINDS:
@@ -157,7 +169,12 @@ def _resolve_links(actor: User, data: ItemInput) -> tuple[list[Any], dict[str, s
 
 
 def _validate_item(data: ItemInput) -> dict[str, str]:
-    errors = {}
+    errors = _nul_errors(
+        title=data.title,
+        hazard_numbers="".join(data.hazard_numbers),
+        enterprise_codes="".join(data.enterprise_codes),
+        case_numbers="".join(data.case_numbers),
+    )
     if not data.title.strip():
         errors["title"] = _("请填写督办内容")
     if data.owner_person is not None and data.owner_person.unit_id != data.owner_unit.pk:
@@ -237,6 +254,8 @@ def item_close(
     *, actor: User, item: FollowUpItem, evidence: str, evidence_file: Any = None
 ) -> FollowUpItem:
     """Close an item with what was done (and optionally a document or photo as proof)."""
+    if errors := _nul_errors(evidence=evidence):
+        raise ValidationError(errors)
     _check(actor, item, "close", _context(actor, item, evidence=evidence))
     stored = ""
     if evidence_file is not None:
@@ -269,6 +288,8 @@ def item_close(
 @transaction.atomic
 def item_reopen(*, actor: User, item: FollowUpItem, reason: str) -> FollowUpItem:
     """Send a closed item back to its owner: its evidence did not hold."""
+    if errors := _nul_errors(reason=reason):
+        raise ValidationError(errors)
     _check(actor, item, "reopen", _context(actor, item, reason=reason))
     before = item.status
     ITEM_WORKFLOW.apply(item, target="open", values={"closed_at": None, "closed_by": None})
