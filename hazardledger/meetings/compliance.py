@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,4 +268,6 @@ def default_range(today: date, weeks: int = 12) -> tuple[date, date]:
     )
     if not starts:
         return today, today
-    return starts[-weeks:][0], today
+    # Periods of a profile from years ago are no part of the default view.
+    recent = [s for s in starts if s >= starts[-1] - timedelta(days=366)]
+    return recent[-weeks:][0], today

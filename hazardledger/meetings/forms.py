@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.lib.widgets import DateInput
@@ -34,7 +35,7 @@ def participant_units() -> QuerySet[Unit]:
     return (
         Unit.objects.filter(is_active=True)
         .exclude(kind__in=[UnitKind.ENTERPRISE, UnitKind.EXPERT_POOL])
-        .order_by("kind", "sort_order", "code")
+        .order_by("sort_order", "code")
     )
 
 
@@ -122,7 +123,9 @@ class MeetingForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, conveners: QuerySet[Unit], **kwargs) -> None:
-        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("submission_key", uuid.uuid4())
+        initial.setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["convener"].queryset = conveners
         if conveners.count() == 1:

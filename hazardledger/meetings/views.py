@@ -265,8 +265,8 @@ def workflow(request: HttpRequest) -> HttpResponse:
 @role_required(*MEETING_READER_ROLES)
 def compliance_table(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = RangeForm(request.GET or None)
     start, end = compliance.default_range(today)
+    form = RangeForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
