@@ -82,8 +82,10 @@ INSTALLED_APPS = [
     "hazardledger.policy",
     "hazardledger.audit",
     "hazardledger.enterprises",
+    "hazardledger.experts",
     "hazardledger.hazards",
     "hazardledger.inspections",
+    "hazardledger.enforcement",
     "hazardledger.meetings",
     "hazardledger.demo",
 ]

@@ -28,7 +28,7 @@ from hazardledger.org.models import Role, Unit, User
 from hazardledger.org.selectors import has_role, roles_of
 from hazardledger.policy.services import active_policy
 
-from . import rules
+from . import hooks, rules
 from .models import (
     CardCounter,
     ExtensionStatus,
@@ -888,13 +888,15 @@ def hazard_delist_supervised(*, actor: User, hazard: Hazard, reason: str) -> Haz
 
 @transaction.atomic
 def hazard_suspend_production(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
-    return _overlay(
+    _overlay(
         actor=actor,
         hazard=hazard,
         action="suspend_production",
         reason=reason,
         values={"production_suspended": True},
     )
+    hooks.production_suspended(actor=actor, hazard=hazard, reason=reason)
+    return hazard
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from hazardledger.lib.workflow import Transition, Workflow
 from hazardledger.org.models import Role
 
-from . import rules
+from . import hooks, rules
 from .models import OPEN_STATUSES, HazardStatus
 
 S = HazardStatus
@@ -185,6 +185,9 @@ def _not_suspended(hazard: Any, context: Mapping[str, Any]) -> dict[str, str]:
 def _suspended(hazard: Any, context: Mapping[str, Any]) -> dict[str, str]:
     if not hazard.production_suspended:
         return {"__all__": _("该企业未因本隐患停产停业")}
+    problem = hooks.resume_problem(hazard)
+    if problem:
+        return {"__all__": problem}
     return _required("reason", _("请填写恢复生产的依据"))(hazard, context)
 
 

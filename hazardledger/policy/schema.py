@@ -173,6 +173,36 @@ class Inspections(Strict):
     coverage_deadline: date
 
 
+class MeasureRule(Strict):
+    """The district's implementation rule for one coercive measure (doc 三、四)."""
+
+    requires_refusal: bool  # a decision served and refused by the party
+    collective_decision: bool
+    approval_roles: list[str] = Field(min_length=1)
+    notice_hours: int = Field(ge=0)  # advance written notice (0: none required)
+    executing_unit: str = Field(min_length=1)
+
+
+class PenaltyArticle(Strict):
+    title: str = Field(min_length=1)
+    min_yuan: int = Field(ge=0)
+    max_yuan: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PenaltyArticle:
+        if self.min_yuan > self.max_yuan:
+            raise ValueError("min_yuan must not exceed max_yuan")
+        return self
+
+
+class AlwaysRule(Strict):
+    """One of the four "always" (四个一律): a finding or event and the measure it proposes."""
+
+    when: Literal["reinspection_failed", "illegal_production", "violation", "crime"]
+    proposes: Literal["closure", "penalty", "suspension", "referral"]
+    label: str = Field(min_length=1)
+
+
 class Enforcement(Strict):
     coercive_measures: dict[str, str] = Field(min_length=1)
     power_cut_notice_hours: int = Field(ge=0)
@@ -180,6 +210,25 @@ class Enforcement(Strict):
     resumption_requires_expert_evaluation: bool
     resumption_requires_department_acceptance: bool
     key_project_review_by: str
+    measure_rules: dict[str, MeasureRule] = Field(default_factory=dict)
+    penalty_articles: dict[str, PenaltyArticle] = Field(default_factory=dict)
+    four_always: dict[str, AlwaysRule] = Field(default_factory=dict)
+    # "{prefix}〔{year}〕{seq}号"; prefix per document kind falls back to document_prefix.
+    document_number_format: str = "{prefix}〔{year}〕{seq}号"
+    document_prefix: str = "安监"
+    secondary_accident_checklist: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _measures_known(self) -> Enforcement:
+        unknown = set(self.measure_rules) - set(self.coercive_measures)
+        if unknown:
+            raise ValueError(f"measure_rules for unknown measures: {sorted(unknown)}")
+        power = self.measure_rules.get("cut_power")
+        if power is not None and power.notice_hours < self.power_cut_notice_hours:
+            raise ValueError("cut_power notice_hours is below power_cut_notice_hours")
+        if "{seq}" not in self.document_number_format:
+            raise ValueError("document_number_format needs {seq}")
+        return self
 
 
 class Blacklist(Strict):
@@ -196,6 +245,16 @@ class Accountability(Strict):
 
 class Records(Strict):
     retention_years: int = Field(ge=1)
+
+
+class Experts(Strict):
+    conflict_lookback_months: int = Field(
+        ge=0, le=240, description="回避期：专家受聘于企业或为其服务后多少个月内不得参与其评估"
+    )
+    certificate_must_be_valid: bool = Field(description="证书过期的专家不得指派")
+    max_open_assignments: int = Field(
+        ge=0, le=1000, description="每名专家同时承担的指派上限（0 为不限）"
+    )
 
 
 class PolicyData(Strict):
@@ -215,6 +274,7 @@ class PolicyData(Strict):
     blacklist: Blacklist
     accountability: Accountability
     records: Records
+    experts: Experts
 
     def reward_for(self, nature: str, severity: str) -> int:
         for cell in self.rewards.matrix:
