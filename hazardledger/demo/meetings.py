@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from hazardledger.enforcement.models import Case
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.hazards.models import Hazard
 from hazardledger.meetings import cadence, services
@@ -145,9 +146,11 @@ def _items(admin: User, today: date) -> int:
     town = Unit.objects.filter(code="T-BJZ").first() or departments[0]
     enterprise = Enterprise.objects.filter(territory=town).order_by("credit_code").first()
     hazard = Hazard.objects.filter(territory=town).order_by("pk").first()
+    case = Case.objects.filter(territory=town).order_by("pk").first()
     links = {
         "hazard_numbers": [hazard.card_no] if hazard else [],
         "enterprise_codes": [enterprise.credit_code] if enterprise else [],
+        "case_numbers": [case.number] if case else [],
     }
     first, middle, last = meetings[0], meetings[len(meetings) // 2], meetings[-1]
     week, ten = first.held_on + timedelta(days=7), first.held_on + timedelta(days=10)

@@ -157,7 +157,7 @@ class DistrictOut(Schema):
     end: date
     meetings: int
     min_meetings: int
-    joint_actions: int | None
+    joint_actions: int
     min_joint_actions: int
 
 

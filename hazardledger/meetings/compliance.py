@@ -75,7 +75,7 @@ class DistrictWindow:
     min_meetings: int
     meetings: int
     min_joint_actions: int
-    joint_actions: int | None  # None while joint actions cannot be counted
+    joint_actions: int
 
     @property
     def is_open(self) -> bool:
@@ -86,8 +86,8 @@ class DistrictWindow:
         return self.meetings >= self.min_meetings
 
     @property
-    def joint_actions_met(self) -> bool | None:
-        return None if self.joint_actions is None else self.joint_actions >= self.min_joint_actions
+    def joint_actions_met(self) -> bool:
+        return self.joint_actions >= self.min_joint_actions
 
 
 @dataclass

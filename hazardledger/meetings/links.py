@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.enforcement.models import Case
+from hazardledger.enforcement.selectors import cases_visible_to
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.hazards.models import Hazard
@@ -53,31 +55,16 @@ KINDS: dict[str, LinkKind] = {
         lambda e: reverse("enterprises:detail", args=[e.credit_code]),
         lambda e: e.name,
     ),
+    "case": LinkKind(
+        "case",
+        _("执法案件"),
+        Case,
+        "number",
+        cases_visible_to,
+        lambda c: reverse("enforcement:detail", args=[c.pk]),
+        lambda c: c.number,
+    ),
 }
-
-
-def register_kind(kind: LinkKind) -> None:
-    KINDS[kind.code] = kind
-
-
-def _register_enforcement() -> None:
-    """Enforcement cases, when the enforcement app is installed."""
-    try:
-        from hazardledger.enforcement.models import EnforcementCase
-        from hazardledger.enforcement.selectors import cases_visible_to
-    except ImportError:
-        return
-    register_kind(
-        LinkKind(
-            "case",
-            _("执法案件"),
-            EnforcementCase,
-            "case_no",
-            cases_visible_to,
-            lambda c: reverse("enforcement:case", args=[c.pk]),
-            lambda c: c.case_no,
-        )
-    )
 
 
 def kind_for_model(model: type[Model]) -> LinkKind | None:

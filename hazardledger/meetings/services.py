@@ -156,9 +156,6 @@ def _resolve_links(actor: User, data: ItemInput) -> tuple[list[Any], dict[str, s
         keys = [k for k in keys if "\x00" not in k]  # refused by _validate_item
         if not keys:
             continue
-        if kind not in links.KINDS:
-            errors[field_name] = _("暂不能关联此类对象")
-            continue
         found, missing = links.resolve(actor, kind, keys)
         if missing:
             errors[field_name] = _("找不到或无权查看：%(keys)s") % {"keys": "、".join(missing)}
