@@ -180,8 +180,8 @@ def _readable(request: HttpRequest) -> Status | None:
     return None
 
 
-def _meeting_out(meeting: Meeting) -> dict[str, Any]:
-    period, late = compliance.meeting_standing(meeting)
+def _meeting_out(meeting: Meeting, standing=None) -> dict[str, Any]:
+    period, late = standing or compliance.meeting_standing(meeting)
     return {
         "id": meeting.pk,
         "convener_id": meeting.convener_id,
@@ -225,13 +225,14 @@ def list_meetings(request: HttpRequest, limit: int = Query(50, ge=1, le=200)):
     """Meetings the caller may see, newest first."""
     if refused := _readable(request):
         return refused
-    rows = (
+    rows = list(
         selectors.meetings_visible_to(request.user)
         .select_related("convener")
         .prefetch_related("units_present", "units_absent", "decisions")
         .order_by("-held_on", "-pk")[:limit]
     )
-    return [_meeting_out(m) for m in rows]
+    standing = compliance.standings(rows)
+    return [_meeting_out(m, standing[m.pk]) for m in rows]
 
 
 @router.get("/compliance", response={200: ComplianceOut, **READ_ERRORS})

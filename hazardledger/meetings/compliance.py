@@ -244,15 +244,25 @@ def district_windows(
     return sorted(windows, key=lambda w: w.start)
 
 
+def standings(meetings: list[Meeting]) -> dict[int, tuple[cadence.Period | None, bool]]:
+    """For each meeting, the period it counts for and whether it was entered after that period
+    was due (the profiles are read once for all of them)."""
+    profiles = cadence.stored_profiles()
+    periods: dict[str, list[cadence.Period]] = {}
+    found: dict[int, tuple[cadence.Period | None, bool]] = {}
+    for meeting in meetings:
+        kind = meeting.convener.kind
+        if kind not in periods:
+            periods[kind] = cadence.periods_for_kind(profiles, kind)
+        period = cadence.period_containing(periods[kind], meeting.held_on)
+        late = period is not None and timezone.localdate(meeting.entered_at) > period.due
+        found[meeting.pk] = (period, late)
+    return found
+
+
 def meeting_standing(meeting: Meeting) -> tuple[cadence.Period | None, bool]:
     """The period a meeting counts for, and whether it was entered after that period was due."""
-    profiles = cadence.stored_profiles()
-    period = cadence.period_containing(
-        cadence.periods_for_kind(profiles, meeting.convener.kind), meeting.held_on
-    )
-    if period is None:
-        return None, False
-    return period, timezone.localdate(meeting.entered_at) > period.due
+    return standings([meeting])[meeting.pk]
 
 
 def default_range(today: date, weeks: int = 12) -> tuple[date, date]:

@@ -90,6 +90,14 @@ def overdue_q(today: date) -> Q:
     return Q(status=ItemStatus.OPEN, due_on__lt=today)
 
 
+def overdue_items(today: date) -> QuerySet[FollowUpItem]:
+    """Every open item past its due date, for district-wide reports such as the daily dispatch
+    (which reads it with its own, district-wide, reader)."""
+    return FollowUpItem.objects.filter(overdue_q(today)).select_related(
+        "owner_unit", "owner_person", "convener"
+    )
+
+
 def owned_by(user: User) -> Q:
     """Items the person answers for: named as owner, or owned by their unit."""
     q = Q(owner_person_id=user.pk)

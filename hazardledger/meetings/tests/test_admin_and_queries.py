@@ -64,3 +64,13 @@ class QueryCountTestCase:
             rec.meeting(district.town_b, day)
             rec.meeting(district.committee, day)
         assert (_queries(client, "/meetings/"), _queries(client, "/meetings/compliance/")) == few
+
+
+class ApiQueryCountTestCase:
+    def test_the_meeting_list_api_does_not_grow_with_rows(self, district, rec, client_for, weekly):
+        client = client_for(district.alice)
+        rec.meeting(district.town_a, date(2014, 9, 3))
+        few = _queries(client, "/api/v1/meetings/")
+        for day in (date(2014, 9, 10), date(2014, 9, 17), date(2014, 9, 24)):
+            rec.meeting(district.town_b, day)
+        assert _queries(client, "/api/v1/meetings/") == few

@@ -174,3 +174,40 @@ class ComplianceTestCase:
             (D(2014, 9, 8), PENDING),
             (D(2014, 9, 15), PENDING),
         ]
+
+
+class ProfileFieldsTestCase:
+    def test_a_profile_without_the_new_fields_loads_with_the_documents_reading(self, db):
+        import yaml
+
+        from hazardledger.policy.services import parse_policy
+
+        from .conftest import PROFILES
+
+        content = yaml.safe_load((PROFILES / "zhoucun-2014.yaml").read_bytes())
+        for key in (
+            "unit_kinds",
+            "week_starts_on",
+            "district_convener_kinds",
+            "joint_action_must_cross",
+            "remind_days_before_due",
+            "remind_days_after_missed",
+        ):
+            content["joint_meetings"].pop(key)
+        rules = parse_policy(yaml.safe_dump(content).encode()).joint_meetings
+        assert rules.unit_kinds == ["professional_committee", "town", "street"]
+        assert rules.week_starts_on == 1 and rules.cadence_from is None
+        assert rules.joint_action_must_cross == ["territories", "departments"]
+
+    def test_it_refuses_a_window_that_ends_before_it_starts(self, db):
+        import yaml
+
+        from hazardledger.policy.services import PolicyFileError, parse_policy
+
+        from .conftest import PROFILES
+
+        content = yaml.safe_load((PROFILES / "zhoucun-2014.yaml").read_bytes())
+        content["joint_meetings"]["cadence_from"] = "2014-10-30"
+        with pytest.raises(PolicyFileError) as exc:
+            parse_policy(yaml.safe_dump(content).encode())
+        assert "联席会议周期截止日期不能早于起始日期" in str(exc.value)
