@@ -169,6 +169,8 @@ class ItemForm(forms.Form):
     def __init__(self, *args, decisions: QuerySet[Decision], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
+        if len(decisions) == 1:
+            self.fields["decision"].initial = decisions[0]
         self.fields["owner_unit"].queryset = participant_units()
         self.fields["owner_person"].queryset = official_people()
 
