@@ -122,6 +122,15 @@ def _item_reminders(today: date, sent: Counter) -> None:
                 sent["item_overdue"] += 1
 
 
+def scheduled_reminders(period: str) -> str:
+    """The daily scheduled job: `period` is the local date it runs for (a missed day is run
+    once later with its own date, and the reminder windows are judged from that date)."""
+    from hazardledger.hazards.notification_kinds import kind_label
+
+    sent = send_meeting_reminders(date.fromisoformat(period))
+    return "、".join(f"{kind_label(k)} {n} 条" for k, n in sorted(sent.items())) or "没有新的提醒"
+
+
 def send_meeting_reminders(today: date | None = None) -> dict[str, int]:
     """Send every reminder due today that was not sent before; returns counts by kind."""
     today = today or timezone.localdate()

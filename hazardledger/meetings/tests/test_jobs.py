@@ -94,5 +94,15 @@ class RemindersTestCase:
         with time_machine.travel(at(D(2014, 9, 13)), tick=False):
             call_command("send_meeting_reminders")
         # Due this week: three; the week of 1 September, missed by all: six (alice thrice).
-        assert "已发送提醒 9 条（meeting_due 3，meeting_missed 6）" in capsys.readouterr().out
+        assert (
+            "已发送提醒 9 条（联席会议将到期 3，联席会议未按期召开 6）" in capsys.readouterr().out
+        )
         assert Notification.objects.filter(link="/meetings/new/").count() == 9
+
+
+class ScheduledJobTestCase:
+    def test_it_judges_each_day_by_the_date_it_runs_for(self, district, weekly):
+        # The form a daily job of the schedule takes: fn(period) with the local date.
+        result = jobs.scheduled_reminders("2014-09-13")
+        assert result == "联席会议将到期 3 条、联席会议未按期召开 6 条"
+        assert jobs.scheduled_reminders("2014-09-13") == "没有新的提醒"
