@@ -11,10 +11,10 @@ class MeetingsConfig(AppConfig):
         from hazardledger.hazards.notification_kinds import register_kind
         from hazardledger.org.navigation import register, register_home_action
 
-        from .selectors import MEETING_READER_ROLES, RECORDER_ROLES
+        from .selectors import MEETING_READER_ROLES, RECORDER_ROLES, my_overdue_count
 
         register(_("联席会议"), "meetings:list", MEETING_READER_ROLES, 40)
-        register(_("督办事项"), "meetings:items", MEETING_READER_ROLES, 41)
+        register(_("督办事项"), "meetings:items", MEETING_READER_ROLES, 41, badge=my_overdue_count)
         register(_("会议频次"), "meetings:compliance", MEETING_READER_ROLES, 42)
         register_home_action(
             _("我的督办事项"), "meetings:items", MEETING_READER_ROLES, 40, primary=False

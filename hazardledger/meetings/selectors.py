@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hazardledger.org.models import Role, Unit, UnitKind, User
 from hazardledger.org.permissions import get_in_scope_or_404
@@ -104,6 +105,14 @@ def owned_by(user: User) -> Q:
     if user.unit_id is not None:
         q |= Q(owner_unit_id=user.unit_id, owner_person__isnull=True)
     return q
+
+
+def my_overdue_count(user: User) -> int:
+    """Overdue items the person answers for: the badge on the menu's 督办事项."""
+    if not roles_of(user) & MEETING_READER_ROLES:
+        return 0
+    today = timezone.localdate()
+    return FollowUpItem.objects.filter(owned_by(user), overdue_q(today)).count()
 
 
 def may_record_for(user: User, convener: Unit) -> bool:

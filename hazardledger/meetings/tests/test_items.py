@@ -99,6 +99,8 @@ class ItemScopeTestCase:
         assert "临边防护专项检查" in owner_page and "逾期" in owner_page
         convener_page = client_for(district.tom).get("/meetings/items/").content.decode()
         assert convener_page.count("临边防护专项检查") == 1 and "逾期" in convener_page
+        assert selectors.my_overdue_count(district.dora) == 1
+        assert selectors.my_overdue_count(district.tom) == 0  # convener, not owner
         tina_page = client_for(district.tina).get("/meetings/items/").content.decode()
         assert "临边防护专项检查" not in tina_page
 
