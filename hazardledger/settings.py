@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "hazardledger.hazards",
     "hazardledger.inspections",
     "hazardledger.enforcement",
+    "hazardledger.meetings",
     "hazardledger.jobs",
     "hazardledger.demo",
 ]

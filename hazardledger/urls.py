@@ -23,6 +23,7 @@ urlpatterns = [
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
     path("enforcement/", include("hazardledger.enforcement.urls")),
+    path("meetings/", include("hazardledger.meetings.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

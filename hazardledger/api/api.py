@@ -97,3 +97,6 @@ api.add_router("/experts/", experts_router)
 from hazardledger.enforcement.api import router as enforcement_router  # noqa: E402
 
 api.add_router("/enforcement/", enforcement_router)
+from hazardledger.meetings.api import router as meetings_router  # noqa: E402
+
+api.add_router("/meetings/", meetings_router)

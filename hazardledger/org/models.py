@@ -51,6 +51,12 @@ class Unit(models.Model):
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    established_on = models.DateField(
+        _("设立日期"),
+        null=True,
+        blank=True,
+        help_text=_("期中新设的单位填写；空白表示早于各项工作周期即已设立。"),
+    )
 
     class Meta:
         verbose_name = _("单位")

@@ -12,7 +12,16 @@ from hazardledger.audit.services import diff, record, snapshot
 
 from .models import GroupMembership, GroupPosition, Industry, RoleGrant, Unit, User
 
-UNIT_FIELDS = ("name", "short_name", "kind", "parent", "phone", "sort_order", "is_active")
+UNIT_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "phone",
+    "sort_order",
+    "is_active",
+    "established_on",
+)
 PERSON_FIELDS = ("full_name", "unit", "post", "phone", "is_active", "is_staff", "is_superuser")
 
 

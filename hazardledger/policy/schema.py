@@ -94,13 +94,40 @@ class Tipoffs(Strict):
     receipt_code_digits: int = Field(ge=16, le=32)
 
 
+MeetingUnitKind = Literal["professional_committee", "town", "street", "development_zone"]
+DistrictConvenerKind = Literal["safety_office", "district_government"]
+
+
 class JointMeetings(Strict):
-    committee_cadence_days: int = Field(ge=1, description="专业安委会联席会议周期（天）")
-    territory_cadence_days: int = Field(ge=1, description="镇街联席会议周期（天）")
+    committee_cadence_days: int = Field(ge=1, le=366, description="专业安委会联席会议周期（天）")
+    territory_cadence_days: int = Field(ge=1, le=366, description="镇街联席会议周期（天）")
     cadence_until: date = Field(description="按周召开的截止日期")
     district_min_meetings: int = Field(ge=0)
     district_min_joint_actions: int = Field(ge=0, description="跨辖区、跨部门联合执法行动最少次数")
     district_minimums_until: date
+    # The fields below have defaults so that older profile files keep loading.
+    cadence_from: date | None = Field(
+        default=None, description="按周期召开的起始日期（缺省为文件生效日期）"
+    )
+    unit_kinds: list[MeetingUnitKind] = Field(
+        default=["professional_committee", "town", "street"],
+        description="须定期召开联席会议的单位类型",
+    )
+    week_starts_on: Weekday = Field(default=1, description="每个周期从星期几开始（1 为星期一）")
+    district_convener_kinds: list[DistrictConvenerKind] = Field(
+        default=["safety_office"], min_length=1, description="代表区安委会召集会议的单位类型"
+    )
+    joint_action_must_cross: list[Literal["territories", "departments"]] = Field(
+        default=["territories", "departments"], description="计入最少次数的联合执法须跨越的范围"
+    )
+    remind_days_before_due: int = Field(default=1, ge=0, le=30)
+    remind_days_after_missed: int = Field(default=1, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _window_ordered(self) -> JointMeetings:
+        if self.cadence_from and self.cadence_until < self.cadence_from:
+            raise ValueError("联席会议周期截止日期不能早于起始日期")
+        return self
 
 
 class HazardRules(Strict):

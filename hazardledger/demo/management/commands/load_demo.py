@@ -10,6 +10,7 @@ from hazardledger.demo import enterprises as demo_enterprises
 from hazardledger.demo import experts as demo_experts
 from hazardledger.demo import hazards as demo_hazards
 from hazardledger.demo import inspections as demo_inspections
+from hazardledger.demo import meetings as demo_meetings
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 inspections_created = demo_inspections.build()
                 experts_created = demo_experts.build()
                 cases_created = demo_enforcement.build()
+                meetings_created, items_created = demo_meetings.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -36,3 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示检查记录：新建 {inspections_created} 条（已有的不重复创建）。")
         self.stdout.write(f"演示专家：新建 {experts_created} 名（已有的不重复创建）。")
         self.stdout.write(f"演示执法案件：新建 {cases_created} 件（已有的不重复创建）。")
+        self.stdout.write(
+            f"演示联席会议：新建 {meetings_created} 次，"
+            f"督办事项 {items_created} 项（已有的不重复创建）。"
+        )
