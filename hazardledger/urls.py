@@ -21,6 +21,7 @@ urlpatterns = [
     path("enterprises/", include("hazardledger.enterprises.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
+    path("", include("hazardledger.blacklist.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

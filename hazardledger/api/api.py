@@ -89,3 +89,8 @@ api.add_router("/enterprises/", enterprises_router)
 from hazardledger.inspections.api import router as inspections_router  # noqa: E402
 
 api.add_router("/inspections/", inspections_router)
+
+
+from hazardledger.blacklist.api import router as blacklist_router  # noqa: E402
+
+api.add_router("/blacklist/", blacklist_router)
