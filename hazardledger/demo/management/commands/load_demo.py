@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from hazardledger.demo import blacklist as demo_blacklist
 from hazardledger.demo import district
 from hazardledger.demo import enterprises as demo_enterprises
 from hazardledger.demo import hazards as demo_hazards
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 created = demo_enterprises.build()
                 hazards_created = demo_hazards.build()
                 inspections_created = demo_inspections.build()
+                blacklist_created = demo_blacklist.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -30,3 +32,4 @@ class Command(BaseCommand):
         self.stdout.write(f"演示企业：新建 {created} 家（已有的不重复创建）。")
         self.stdout.write(f"演示隐患：新建 {hazards_created} 条（已有的不重复创建）。")
         self.stdout.write(f"演示检查记录：新建 {inspections_created} 条（已有的不重复创建）。")
+        self.stdout.write(f"演示黑名单：新建 {blacklist_created} 条（已有的不重复创建）。")
