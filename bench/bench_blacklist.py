@@ -192,11 +192,43 @@ def _client(args: tuple) -> dict:
             continue
         latencies.append(time.perf_counter() - start)
         statuses[response.status] = statuses.get(response.status, 0) + 1
-        if response.status == 200 and not headers and json.loads(body)["restricted"] != expect:
+        answer = json.loads(body) if expect is not None and response.status == 200 else {}
+        if answer and not headers and answer["restricted"] != expect:
             wrong += 1
         sent += 1
     conn.close()
     return {"latencies": latencies, "statuses": statuses, "wrong": wrong}
+
+
+def _measure(port: int, paths: list, share: float, cookie: str, args) -> dict:
+    budget = args.requests // args.clients
+    until = time.monotonic() + args.seconds
+    jobs = [(port, paths, share, cookie, budget, until, i + 1) for i in range(args.clients)]
+    begin = time.perf_counter()
+    with multiprocessing.Pool(args.clients) as pool:
+        results = pool.map(_client, jobs)
+    elapsed = time.perf_counter() - begin
+    latencies = sorted(x for r in results for x in r["latencies"])
+    statuses: dict = {}
+    for r in results:
+        for k, v in r["statuses"].items():
+            statuses[str(k)] = statuses.get(str(k), 0) + v
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
+
+    return {
+        "requests": len(latencies),
+        "seconds": round(elapsed, 2),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": round(latencies[-1] * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+        "statuses": statuses,
+        "wrong_answers": sum(r["wrong"] for r in results),
+    }
 
 
 def _drop(url: str) -> None:
@@ -251,30 +283,14 @@ def main() -> None:
         warm = [(port, paths, 0.5, cookie, 300, time.monotonic() + 10, -i) for i in range(4)]
         with multiprocessing.Pool(4) as pool:
             pool.map(_client, warm)
-        budget = args.requests // args.clients
-        until = time.monotonic() + args.seconds
-        jobs = [
-            (port, paths, args.official_share, cookie, budget, until, i + 1)
-            for i in range(args.clients)
-        ]
-        begin = time.perf_counter()
-        with multiprocessing.Pool(args.clients) as pool:
-            results = pool.map(_client, jobs)
-        elapsed = time.perf_counter() - begin
+        check = _measure(port, paths, args.official_share, cookie, args)
+        # The floor in the same run: the API's health probe (no database) through the same
+        # server and middleware, so the machine's load of the moment is in both figures.
+        floor = _measure(port, [("/api/v1/health", None)], 0.0, cookie, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies = sorted(x for r in results for x in r["latencies"])
-    statuses: dict = {}
-    for r in results:
-        for k, v in r["statuses"].items():
-            statuses[str(k)] = statuses.get(str(k), 0) + v
     from hazardledger.blacklist.models import CheckLog
-
-    logged = CheckLog.objects.count()
-
-    def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
 
     line = {
         "scenario": "blacklist_check",
@@ -284,17 +300,10 @@ def main() -> None:
         "gunicorn": f"2 gthread workers × {args.threads} thread(s), keep-alive",
         "clients": args.clients,
         "official_share": args.official_share,
-        "requests": len(latencies),
-        "seconds": round(elapsed, 2),
-        "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "max_ms": round(latencies[-1] * 1000, 2),
-        "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
-        "statuses": statuses,
-        "wrong_answers": sum(r["wrong"] for r in results),
-        "queries_logged": logged,
+        **check,
+        "queries_logged": CheckLog.objects.count(),
+        "floor_health": {k: floor[k] for k in ("requests", "rps", "p50_ms", "p99_ms")},
+        "load_average": os.getloadavg()[0],
     }
     print(json.dumps(line, ensure_ascii=False), flush=True)
     if not args.keep:
