@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from hazardledger.enterprises.models import EnterpriseAccount
+from hazardledger.lib.credit_code import normalize
 from hazardledger.org.models import Role, User
 from hazardledger.org.selectors import restrict, roles_of
 from hazardledger.policy.services import active_policy
@@ -82,7 +83,8 @@ def public_entries(on: date | None = None, query: str = "") -> QuerySet[Entry]:
     qs = Entry.objects.filter(effective_q(PUBLIC_STATES, on))
     query = query.strip()
     if query:
-        qs = qs.filter(Q(enterprise__name__icontains=query) | Q(credit_code=query.upper()))
+        code = normalize(query)
+        qs = qs.filter(Q(enterprise__name__icontains=query) | Q(credit_code=code))
     return qs.order_by("-listed_on", "-pk")
 
 
