@@ -69,3 +69,12 @@ class ExpiryJobTestCase:
         kit.entry(S.PUBLISHED, listed_on=timezone.localdate() - timedelta(days=4 * 366))
         call_command("expire_blacklist")
         assert "期满移出 1 条" in capsys.readouterr().out
+
+
+class ScheduledJobTestCase:
+    def test_the_scheduler_entry_point_reports_and_is_idempotent(self, kit):
+        from hazardledger.blacklist.jobs import expire_job
+
+        kit.entry(S.PUBLISHED, listed_on=timezone.localdate() - timedelta(days=4 * 366))
+        assert expire_job("2026-12-03") == "期满移出 1 条"
+        assert expire_job("2026-12-03") == "期满移出 0 条"

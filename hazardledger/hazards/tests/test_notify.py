@@ -34,3 +34,15 @@ class NotifyTestCase:
         page = client_for(district.tom).get("/hazards/notifications/").content.decode()
         assert 'href="/org/"' in page
         assert "会议提醒" in page
+
+
+class UnreadBadgeTestCase:
+    def test_it_counts_unread_messages_beside_the_menu_entry(self, district, client_for):
+        for i in range(3):
+            notify(user=district.tom, kind="overdue", key=f"b:{i}", message=f"第{i}条")
+        notify(user=district.tina, kind="overdue", key="b:other", message="别人的")
+        client = client_for(district.tom)
+        page = client.get("/").content.decode()
+        assert '<span class="badge" aria-label="3 条未读">3</span>' in page
+        client.post("/hazards/notifications/read/")
+        assert 'class="badge"' not in client.get("/").content.decode()
