@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "hazardledger.inspections",
     "hazardledger.enforcement",
     "hazardledger.meetings",
+    "hazardledger.blacklist",
     "hazardledger.jobs",
     "hazardledger.demo",
 ]

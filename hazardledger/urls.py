@@ -24,6 +24,7 @@ urlpatterns = [
     path("inspections/", include("hazardledger.inspections.urls")),
     path("enforcement/", include("hazardledger.enforcement.urls")),
     path("meetings/", include("hazardledger.meetings.urls")),
+    path("", include("hazardledger.blacklist.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

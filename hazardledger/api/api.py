@@ -100,3 +100,6 @@ api.add_router("/enforcement/", enforcement_router)
 from hazardledger.meetings.api import router as meetings_router  # noqa: E402
 
 api.add_router("/meetings/", meetings_router)
+from hazardledger.blacklist.api import router as blacklist_router  # noqa: E402
+
+api.add_router("/blacklist/", blacklist_router)

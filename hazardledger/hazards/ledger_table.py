@@ -9,6 +9,7 @@ escaping here).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from html import escape
 from typing import Any
@@ -32,6 +33,7 @@ LEDGER_COLUMNS = (
     "level",
     "description",
     "is_supervised",
+    "enterprise_id",
     "enterprise__name",
     "territory__name",
     "industry__name",
@@ -48,6 +50,28 @@ ENTERPRISE_ROW = (
     '<tr><td><a href="{url}{id}/">{card_no}</a></td><td>{summary}</td><td>{level}</td>'
     "<td>{found}</td><td>{due}{overdue}</td><td>{status}{supervised}</td></tr>"
 )
+
+
+# Marks later apps put after an enterprise's name (the blacklist's 黑名单 tag): each takes the
+# page's enterprise ids and the day and returns the ids it marks, in one query per page.
+EnterpriseMark = Callable[[Iterable[int], date], Iterable[int]]
+_enterprise_marks: dict[str, tuple[EnterpriseMark, str]] = {}
+
+
+def register_enterprise_mark(key: str, marked: EnterpriseMark, label: Any) -> None:
+    _enterprise_marks[key] = (marked, label)
+
+
+def _marks(rows: list[dict[str, Any]], today: date) -> dict[int, str]:
+    if not _enterprise_marks or not rows:
+        return {}
+    ids = {row["enterprise_id"] for row in rows}
+    out: dict[int, str] = {}
+    for marked, label in _enterprise_marks.values():
+        tag = format_html(' <span class="tag warn">{}</span>', label)
+        for pk in marked(ids, today):
+            out[pk] = out.get(pk, "") + tag
+    return out
 
 
 def card_url_prefix() -> str:
@@ -75,6 +99,7 @@ def ledger_rows_html(
     overdue_tag = format_html(' <span class="tag warn">{}</span>', _("逾期"))
     supervised_tag = format_html(' <span class="tag">{}</span>', _("督办"))
     url = escape(card_url_prefix())
+    marks = {} if one_enterprise else _marks(rows, today)
 
     def cells(row: dict[str, Any]) -> str:
         level = escape(levels[row["level"]])
@@ -83,7 +108,7 @@ def ledger_rows_html(
             url=url,
             id=int(row["id"]),
             card_no=escape(row["card_no"]),
-            enterprise=escape(row["enterprise__name"]),
+            enterprise=escape(row["enterprise__name"]) + marks.get(row["enterprise_id"], ""),
             territory=escape(row["territory__name"] or ""),
             industry=escape(row["industry__name"] or ""),
             summary=escape(_summary(row["description"])),

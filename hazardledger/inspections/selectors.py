@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -402,13 +403,36 @@ def self_inspection_dates(enterprise_ids: list[int], since: date) -> dict[int, l
     return dates
 
 
+# Later apps that raise an enterprise's inspection frequency (the blacklist: listed enterprises
+# are inspected more often): each maps enterprise ids and a day to {enterprise id: factor}.
+FrequencyFactors = Callable[[list[int], date], dict[int, float]]
+_frequency_factors: dict[str, FrequencyFactors] = {}
+
+
+def register_frequency_factor(key: str, factors: FrequencyFactors) -> None:
+    _frequency_factors[key] = factors
+
+
+def _factors(enterprise_ids: list[int], today: date) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for factors in _frequency_factors.values():
+        for pk, factor in factors(enterprise_ids, today).items():
+            out[pk] = max(out.get(pk, 1.0), factor)
+    return out
+
+
 def schedule_states(
     schedules: list[SelfInspectionSchedule], default_cadence: int, today: date
 ) -> list[ScheduleState]:
-    """Missed periods and next due date per schedule: two queries, arithmetic in rules."""
+    """Missed periods and next due date per schedule: two queries, arithmetic in rules. A
+    frequency factor (`register_frequency_factor`) divides the cadence (twice as often)."""
     if not schedules:
         return []
-    cadence = {s.pk: s.cadence_days or default_cadence for s in schedules}
+    factors = _factors([s.enterprise_id for s in schedules], today)
+    cadence = {
+        s.pk: max(1, int((s.cadence_days or default_cadence) / factors.get(s.enterprise_id, 1.0)))
+        for s in schedules
+    }
     since = min(
         max(
             s.starts_on, today - timedelta(days=(rules.MISSED_LOOKBACK_PERIODS + 1) * cadence[s.pk])

@@ -231,11 +231,31 @@ class Enforcement(Strict):
         return self
 
 
+class BlacklistCheckLimits(Strict):
+    anonymous_per_minute: int = Field(
+        default=60, ge=1, le=100_000, description="匿名查询每分钟次数"
+    )
+    signed_in_per_minute: int = Field(
+        default=600, ge=1, le=1_000_000, description="登录查询每分钟次数"
+    )
+
+
 class Blacklist(Strict):
     listing_years: int = Field(ge=1)
     earliest_repair_months: int = Field(ge=0)
     restrictions: dict[str, str] = Field(min_length=1)
     one_vote_veto: bool
+    objection_window_days: int = Field(default=5, ge=1, le=90, description="告知后陈述申辩期（日）")
+    inspection_frequency_factor: float = Field(
+        default=2.0, ge=1, le=12, description="列入名单企业的检查频次倍数"
+    )
+    check_limits: BlacklistCheckLimits = BlacklistCheckLimits()
+
+    @model_validator(mode="after")
+    def _listing_outlasts_repair(self) -> Blacklist:
+        if self.earliest_repair_months > self.listing_years * 12:
+            raise ValueError("信用修复最短期限不能长于列入期限")
+        return self
 
 
 class Accountability(Strict):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from hazardledger.demo import blacklist as demo_blacklist
 from hazardledger.demo import district
 from hazardledger.demo import enforcement as demo_enforcement
 from hazardledger.demo import enterprises as demo_enterprises
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 experts_created = demo_experts.build()
                 cases_created = demo_enforcement.build()
                 meetings_created, items_created = demo_meetings.build()
+                blacklist_created = demo_blacklist.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -42,3 +44,4 @@ class Command(BaseCommand):
             f"演示联席会议：新建 {meetings_created} 次，"
             f"督办事项 {items_created} 项（已有的不重复创建）。"
         )
+        self.stdout.write(f"演示黑名单：新建 {blacklist_created} 条（已有的不重复创建）。")
