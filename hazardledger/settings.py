@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hazardledger.enterprises",
     "hazardledger.hazards",
     "hazardledger.inspections",
+    "hazardledger.tipoffs",
     "hazardledger.demo",
 ]
 

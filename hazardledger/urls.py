@@ -21,6 +21,8 @@ urlpatterns = [
     path("enterprises/", include("hazardledger.enterprises.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
+    path("tipoffs/", include("hazardledger.tipoffs.urls")),
+    path("public/", include(("hazardledger.tipoffs.public_urls", "public"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
