@@ -89,3 +89,8 @@ api.add_router("/enterprises/", enterprises_router)
 from hazardledger.inspections.api import router as inspections_router  # noqa: E402
 
 api.add_router("/inspections/", inspections_router)
+
+
+from hazardledger.tipoffs.api import router as tipoffs_router  # noqa: E402
+
+api.add_router("/", tipoffs_router)

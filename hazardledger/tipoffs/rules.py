@@ -29,6 +29,11 @@ class Suggestion:
     basis: str
 
 
+def _percent(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _uplift(amount: int, percent: int) -> int:
     value = Decimal(amount) * (100 + percent) / 100
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -72,7 +77,7 @@ def suggest_reward(
             amount = max(share.floor_yuan, min(amount, cap))
             low = high = amount
             basis = (
-                f"罚款 {fine_yuan} 元 × {share.percent.normalize()}%"
+                f"罚款 {fine_yuan} 元 × {_percent(share.percent)}%"
                 f"（最低 {share.floor_yuan} 元，最高 {share.cap_yuan} 元）"
             )
         else:
@@ -109,7 +114,7 @@ def describe_scheme(rules: Rewards) -> list[str]:
     for r in rules.fine_share:
         what = f"{rules.natures[r.nature]}（{rules.severities[r.severity]}）"
         lines.append(
-            f"{what}：按罚款金额的 {r.percent.normalize()}% 奖励，"
+            f"{what}：按罚款金额的 {_percent(r.percent)}% 奖励，"
             f"最低 {r.floor_yuan} 元，最高 {r.cap_yuan} 元"
         )
     if rules.per_death is not None:

@@ -93,15 +93,27 @@ class Kit:
 
     def verified(self, *, severity: str = "general", result: str = "true", **data: Any):
         """A tip-off taken through assignment, acceptance and verification."""
-        facts = {k: data.pop(k) for k in ("fine_yuan", "concealed_deaths", "accident_grade")
-                 if k in data}
+        facts = {
+            k: data.pop(k) for k in ("fine_yuan", "concealed_deaths", "accident_grade") if k in data
+        }
         tipoff = self.submit(**data).tipoff
-        services.tipoff_assign(actor=self.d.hank, tipoff=tipoff, territory=tipoff.territory,
-                               department=tipoff.department)
+        services.tipoff_assign(
+            actor=self.d.hank,
+            tipoff=tipoff,
+            territory=tipoff.territory,
+            department=tipoff.department,
+        )
         services.tipoff_accept(actor=self.d.tom, tipoff=tipoff)
-        services.tipoff_verify(actor=self.d.tom, tipoff=tipoff, data={
-            "verification": result, "verification_note": "现场核实", "severity": severity,
-            **facts})
+        services.tipoff_verify(
+            actor=self.d.tom,
+            tipoff=tipoff,
+            data={
+                "verification": result,
+                "verification_note": "现场核实",
+                "severity": severity,
+                **facts,
+            },
+        )
         return tipoff
 
 
