@@ -8,6 +8,11 @@ class TipoffsConfig(AppConfig):
     verbose_name = _("群众举报")
 
     def ready(self) -> None:
+        import logging
+
+        # Pillow logs every EXIF tag it reads (GPS position, camera) at DEBUG; a tip-off
+        # photo's metadata must not reach a log even when an operator turns DEBUG on.
+        logging.getLogger("PIL").setLevel(logging.INFO)
         from hazardledger.hazards.notification_kinds import register_kind
         from hazardledger.org.models import Role
         from hazardledger.org.navigation import register, register_home_action

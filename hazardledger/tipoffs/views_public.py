@@ -58,9 +58,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     except throttle.Throttled as exc:
         return _public(request, "throttled.html", {"message": exc.message}, status=429)
     try:
-        done = services.tipoff_submit(
-            actor=None, data=request.POST, uploads=request.FILES.getlist("files")
-        )
+        # An unticked checkbox sends nothing: here a missing box means "not anonymous".
+        data = {**request.POST.dict(), "is_anonymous": "is_anonymous" in request.POST}
+        done = services.tipoff_submit(actor=None, data=data, uploads=request.FILES.getlist("files"))
     except WorkflowError as exc:
         return _submit_form(request, exc.fields or {"__all__": exc.messages[0]}, status=422)
     return _public(

@@ -83,9 +83,9 @@ class RevealTestCase:
         tipoff = kit.submit(**REAL).tipoff
         request = services.reveal_request(actor=kit.d.hank, tipoff=tipoff, reason="回访")
         services.reveal_decide(actor=kit.d.cora, request=request, approve=True)
-        with time_machine.travel(timezone.now() + timedelta(hours=25)):
-            with pytest.raises(PermissionDenied):
-                services.identity_read(actor=kit.d.hank, tipoff=tipoff)
+        later = time_machine.travel(timezone.now() + timedelta(hours=25))
+        with later, pytest.raises(PermissionDenied):
+            services.identity_read(actor=kit.d.hank, tipoff=tipoff)
 
     def test_it_refuses_requests_for_anonymous_reports_and_from_outsiders(self, kit):
         anonymous = kit.submit().tipoff

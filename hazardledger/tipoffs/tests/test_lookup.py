@@ -95,9 +95,9 @@ class LookupTestCase:
             services.tipoff_lookup(code=done.receipt_code, client=CLIENT)
         with time_machine.travel(timezone.now() + timedelta(days=160)):
             services.tipoff_lookup(code=done.receipt_code, client=CLIENT)
-        with time_machine.travel(timezone.now() + timedelta(days=251)):
-            with pytest.raises(services.CodeRefused) as caught:
-                services.tipoff_lookup(code=done.receipt_code, client=CLIENT)
+        later = time_machine.travel(timezone.now() + timedelta(days=251))
+        with later, pytest.raises(services.CodeRefused) as caught:
+            services.tipoff_lookup(code=done.receipt_code, client=CLIENT)
         assert "失效" in caught.value.message
 
 

@@ -9,7 +9,8 @@ from hazardledger.tipoffs.services import vault_rotate
 class Command(BaseCommand):
     help = (
         "把举报人身份库全部记录改用当前密钥重新加密。使用密钥文件时加 --new 生成新密钥；"
-        "使用 TIPOFF_VAULT_KEY 时先把新密钥放在最前、旧密钥放在其后，完成后再删去旧密钥。可重复运行。"
+        "使用 TIPOFF_VAULT_KEY 时先把新密钥放在最前、旧密钥放在其后，"
+        "完成后再删去旧密钥。可重复运行。"
     )
 
     def add_arguments(self, parser: Any) -> None:
