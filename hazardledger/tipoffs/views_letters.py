@@ -7,24 +7,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.lib.workflow import WorkflowError
+from hazardledger.org.models import Industry
 from hazardledger.org.permissions import role_required
 from hazardledger.org.selectors import has_role, industries_visible_to
 
 from . import services
 from .forms import DistributionForm, LetterForm
 from .models import Distribution, Letter
-from .services.letters import DISTRIBUTOR_ROLES, LETTER_ROLES
+from .services.letters import DISTRIBUTOR_ROLES, LETTER_ROLES, letter_enterprises
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _letters_for(user):
-    ents = enterprises_visible_to(user)
-    return Letter.objects.select_related("enterprise", "industry").filter(
-        enterprise__in=ents
-    ) | Letter.objects.select_related("enterprise", "industry").filter(
+    letters = Letter.objects.select_related("enterprise", "industry")
+    if has_role(user, *LETTER_ROLES):
+        return letters
+    return letters.filter(enterprise__in=letter_enterprises(user)) | letters.filter(
         industry__in=industries_visible_to(user)
     )
 
@@ -32,15 +32,18 @@ def _letters_for(user):
 @role_required(*DISTRIBUTOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def letters(request: HttpRequest) -> HttpResponse:
-    form = LetterForm(request.POST or None, industries=industries_visible_to(request.user))
+    industries = (
+        Industry.objects.all()
+        if has_role(request.user, *LETTER_ROLES)
+        else industries_visible_to(request.user)
+    )
+    form = LetterForm(request.POST or None, industries=industries.order_by("name"))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = None
         if data.get("enterprise_id"):
-            enterprise = (
-                enterprises_visible_to(request.user).filter(pk=data["enterprise_id"]).first()
-            )
+            enterprise = letter_enterprises(request.user).filter(pk=data["enterprise_id"]).first()
             if enterprise is None:
                 form.add_error("enterprise_id", _("未找到该企业"))
         if not form.errors:
@@ -66,7 +69,7 @@ def letters(request: HttpRequest) -> HttpResponse:
             "can_create": has_role(request.user, *LETTER_ROLES),
             "distribution_form": DistributionForm(),
             "recent": Distribution.objects.filter(
-                enterprise__in=enterprises_visible_to(request.user)
+                enterprise__in=letter_enterprises(request.user)
             ).select_related("enterprise")[:50],
         },
         status=status,
@@ -92,7 +95,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     form = DistributionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        enterprise = enterprises_visible_to(request.user).filter(pk=data["enterprise_id"]).first()
+        enterprise = letter_enterprises(request.user).filter(pk=data["enterprise_id"]).first()
         if enterprise is None:
             form.add_error("enterprise_id", _("未找到该企业"))
         else:

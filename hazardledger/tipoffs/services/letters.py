@@ -30,6 +30,14 @@ LETTER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.HOTLINE_OPERATOR})
 DISTRIBUTOR_ROLES = LETTER_ROLES | {Role.TERRITORY_OFFICER, Role.DEPARTMENT_OFFICER}
 
 
+def letter_enterprises(user: Any):
+    """Enterprises whose letters a person handles: the office (admin, hotline) the whole
+    district, officers their scope."""
+    if has_role(user, *LETTER_ROLES):
+        return Enterprise.objects.select_related("territory", "industry")
+    return enterprises_visible_to(user)
+
+
 @transaction.atomic
 def letter_create(
     *, actor: Any, enterprise: Enterprise | None = None, industry: Industry | None = None
@@ -97,7 +105,7 @@ def distribution_record(
 ) -> Distribution:
     if not has_role(actor, *DISTRIBUTOR_ROLES):
         raise PermissionDenied(_("您的角色无权登记告知信发放"))
-    if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
+    if not letter_enterprises(actor).filter(pk=enterprise.pk).exists():
         raise PermissionDenied(_("该企业不在您的管辖范围内"))
     errors: dict[str, str] = {}
     if letter.enterprise_id and letter.enterprise_id != enterprise.pk:
@@ -134,7 +142,7 @@ def coverage(user: Any, by: str) -> list[dict[str, Any]]:
     letter, and the workers reached — counted in SQL."""
     reached = Distribution.objects.filter(enterprise=OuterRef("pk"))
     qs = (
-        enterprises_visible_to(user)
+        letter_enterprises(user)
         .exclude(status__in=INACTIVE_STATUSES)
         .annotate(reached=Exists(reached))
         .values(f"{by}__name")
@@ -142,7 +150,7 @@ def coverage(user: Any, by: str) -> list[dict[str, Any]]:
         .order_by(f"{by}__name")
     )
     workers = dict(
-        Distribution.objects.filter(enterprise__in=enterprises_visible_to(user))
+        Distribution.objects.filter(enterprise__in=letter_enterprises(user))
         .values(f"enterprise__{by}__name")
         .annotate(n=Sum("workers_reached"))
         .values_list(f"enterprise__{by}__name", "n")

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from hazardledger.hazards.models import Hazard, HazardSource
-from hazardledger.lib.workflow import ActionNotAvailable, ActionForbidden, GuardFailed
+from hazardledger.lib.workflow import ActionForbidden, ActionNotAvailable, GuardFailed
 from hazardledger.policy.services import active_policy
 from hazardledger.tipoffs import duplicates, rules, services
 from hazardledger.tipoffs.models import Status
