@@ -8,6 +8,7 @@ from hazardledger.demo import district
 from hazardledger.demo import enterprises as demo_enterprises
 from hazardledger.demo import hazards as demo_hazards
 from hazardledger.demo import inspections as demo_inspections
+from hazardledger.demo import tipoffs as demo_tipoffs
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 created = demo_enterprises.build()
                 hazards_created = demo_hazards.build()
                 inspections_created = demo_inspections.build()
+                tipoffs_created = demo_tipoffs.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -30,3 +32,4 @@ class Command(BaseCommand):
         self.stdout.write(f"演示企业：新建 {created} 家（已有的不重复创建）。")
         self.stdout.write(f"演示隐患：新建 {hazards_created} 条（已有的不重复创建）。")
         self.stdout.write(f"演示检查记录：新建 {inspections_created} 条（已有的不重复创建）。")
+        self.stdout.write(f"演示举报：新建 {tipoffs_created} 件（已有的不重复创建）。")
