@@ -177,3 +177,34 @@ class StaffPagesTestCase:
         assert response.status_code == 302
         request.refresh_from_db()
         assert request.status == "approved"
+
+
+class CsrfTestCase:
+    """The forms' own posts arrive with `Origin: null` under no-referrer; the token is still
+    required, and a cross-site post is refused."""
+
+    def post(self, kit, **headers):
+        strict = Client(enforce_csrf_checks=True)
+        strict.get(reverse("public:submit"))
+        token = strict.cookies["csrftoken"].value
+        return strict.post(
+            reverse("public:submit"),
+            {
+                "csrfmiddlewaretoken": token,
+                "kind": "hazard",
+                "subject": "甲镇建筑公司",
+                "description": "脚手架没有安全网",
+                "is_anonymous": "on",
+            },
+            headers=headers,
+        )
+
+    def test_it_accepts_a_null_origin_from_the_same_site(self, kit):
+        response = self.post(kit, origin="null", sec_fetch_site="same-origin")
+        assert response.status_code == 200 and TipOff.objects.count() == 1
+
+    def test_it_refuses_a_null_origin_from_elsewhere(self, kit):
+        assert self.post(kit, origin="null", sec_fetch_site="cross-site").status_code == 403
+        assert self.post(kit, origin="null").status_code == 403
+        assert self.post(kit, origin="http://evil.example").status_code == 403
+        assert not TipOff.objects.exists()
