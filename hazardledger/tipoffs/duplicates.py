@@ -25,13 +25,14 @@ class Candidate:
 
 
 def _trigram_ids(tipoff: TipOff) -> list[tuple[int, float]]:
+    # Nearest neighbours by trigram distance, read from the GiST index in order.
     sql = (
-        "SELECT id, similarity(match_text, %s) AS s FROM tipoffs_tipoff "
-        "WHERE match_text %% %s AND id <> %s ORDER BY s DESC LIMIT %s"
+        "SELECT id, 1 - (match_text <-> %s) AS s FROM tipoffs_tipoff "
+        "WHERE id <> %s ORDER BY match_text <-> %s LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [tipoff.match_text, tipoff.match_text, tipoff.pk, LIMIT * 3])
-        return [(pk, float(score)) for pk, score in cursor.fetchall()]
+        cursor.execute(sql, [tipoff.match_text, tipoff.pk, tipoff.match_text, LIMIT * 3])
+        return [(pk, float(score)) for pk, score in cursor.fetchall() if score >= THRESHOLD]
 
 
 def _ngram_ids(tipoff: TipOff, pool: Any) -> list[tuple[int, float]]:

@@ -201,9 +201,12 @@ def tipoff_submit(
     field_errors(errors)
     checked = _checked_files(list(uploads))
     rules_ = policy().tipoffs
-    number, sequence = _next_number(timezone.localdate().year)
     code = receipt.generate(rules_.receipt_code_digits)
     salt = receipt.new_salt()
+    # The slow hash runs before the year's counter is taken: the counter row stays locked
+    # until commit, and concurrent submitters would otherwise queue behind each hash.
+    code_hash = receipt.slow_hash(code, salt)
+    number, sequence = _next_number(timezone.localdate().year)
     enterprise = match_enterprise(subject)
     tipoff = TipOff(
         number=number,
@@ -225,7 +228,7 @@ def tipoff_submit(
         if enterprise and enterprise.industry_id
         else None,
         receipt_index=receipt.index(code),
-        receipt_hash=receipt.slow_hash(code, salt),
+        receipt_hash=code_hash,
         receipt_salt=salt,
         reporter_seen_at=timezone.now(),
         reporter_key=reporter_key(identity),
