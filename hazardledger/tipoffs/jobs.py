@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from hazardledger.org.models import Role, User
 from hazardledger.policy.services import active_policy
 
 from . import rules
-from .models import Author, Message, RevealRequest, RevealStatus, Status, TipOff
+from .models import Author, LookupGuard, Message, RevealRequest, RevealStatus, Status, TipOff
 
 SOON = timedelta(days=3)
 BATCH = 500
@@ -105,4 +105,14 @@ def send_tipoff_reminders(now: datetime | None = None) -> dict[str, int]:
                 message=f"举报 {request.tipoff.number} 有查看举报人身份的申请待审批",
             ):
                 sent["reveal"] += 1
-    return dict(sent)
+    sent["guards_removed"] = _sweep_guards(now)
+    return {k: v for k, v in sent.items() if v}
+
+
+def _sweep_guards(now: datetime) -> int:
+    """Throttling rows of addresses not seen for a day and not locked out: kept no longer
+    than they are needed."""
+    stale = LookupGuard.objects.filter(window_start__lt=now - timedelta(days=1)).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    )
+    return stale.delete()[0]

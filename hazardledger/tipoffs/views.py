@@ -384,7 +384,7 @@ def reward_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @no_store
-@role_required(*(CUSTODIANS | {"supervisor", "district_admin"} | REVEAL_REQUESTERS))
+@role_required(*(CUSTODIANS | {Role.SUPERVISOR, Role.DISTRICT_ADMIN} | REVEAL_REQUESTERS))
 def reveal_log(request: HttpRequest) -> HttpResponse:
     reveals = selectors.reveals_visible_to(request.user)[:200]
     views_ = selectors.identity_views_visible_to(request.user)[:200]

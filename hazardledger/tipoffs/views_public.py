@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hazardledger.lib.workflow import WorkflowError
@@ -116,14 +117,14 @@ def _from_token(request: HttpRequest) -> TipOff | None:
 def reply(request: HttpRequest) -> HttpResponse:
     tipoff = _from_token(request)
     if tipoff is None:
-        return _public(request, "lookup.html", {"error": "页面已过期，请重新输入查询码"}, 422)
+        return _public(request, "lookup.html", {"error": _("页面已过期，请重新输入查询码")}, 422)
     try:
         services.reporter_reply(
             tipoff=tipoff, body=request.POST.get("body", ""), uploads=request.FILES.getlist("files")
         )
     except WorkflowError as exc:
         return _status_page(request, tipoff, note=exc.messages[0], status=422)
-    return _status_page(request, tipoff, note="已收到您的补充，承办人员会尽快查看。")
+    return _status_page(request, tipoff, note=_("已收到您的补充，承办人员会尽快查看。"))
 
 
 @no_store
@@ -131,9 +132,9 @@ def reply(request: HttpRequest) -> HttpResponse:
 def claim(request: HttpRequest) -> HttpResponse:
     tipoff = _from_token(request)
     if tipoff is None:
-        return _public(request, "lookup.html", {"error": "页面已过期，请重新输入查询码"}, 422)
+        return _public(request, "lookup.html", {"error": _("页面已过期，请重新输入查询码")}, 422)
     try:
         services.reward_claim(tipoff=tipoff)
     except WorkflowError as exc:
         return _status_page(request, tipoff, note=exc.messages[0], status=422)
-    return _status_page(request, tipoff, note="申领已登记。请凭查询码到区安委办现场领取奖励。")
+    return _status_page(request, tipoff, note=_("申领已登记。请凭查询码到区安委办现场领取奖励。"))

@@ -108,3 +108,14 @@ class StaffApiTestCase:
         eve = client_for(kit.d.eve)
         assert eve.get("/api/v1/tipoffs/").json() == []
         assert eve.get(f"/api/v1/tipoffs/{tipoff.pk}").status_code == 404
+
+
+class HugeNumbersTestCase:
+    def test_it_answers_huge_ids_without_a_500(self, kit, client_for):
+        client = client_for(kit.d.hank)
+        huge = 10**30
+        assert client.get(f"/api/v1/tipoffs/{huge}").status_code in (404, 422)
+        assert client.get(f"/api/v1/tipoffs/?before={huge}").status_code in (200, 422)
+        assert client.post(f"/api/v1/tipoffs/{huge}/accept").status_code in (404, 422)
+        assert client.get(f"/tipoffs/{huge}/").status_code == 404
+        assert client.get(f"/tipoffs/?before={huge}").status_code == 200

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hazardledger.hazards.models import Notification
+from hazardledger.policy.services import active_policy
 from hazardledger.tipoffs import services
 from hazardledger.tipoffs.jobs import send_tipoff_reminders
 
@@ -46,3 +47,12 @@ class ReminderTestCase:
         services.reveal_request(actor=kit.d.hank, tipoff=tipoff, reason="回访")
         call_command("send_tipoff_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert list(Notification.objects.values_list("user__username", flat=True)) == ["cora"]
+
+    def test_it_removes_stale_throttling_rows(self, kit):
+        from hazardledger.tipoffs import throttle
+        from hazardledger.tipoffs.models import LookupGuard
+
+        throttle.count_submission("k", active_policy().tipoffs.throttling)
+        assert send_tipoff_reminders() == {}
+        assert send_tipoff_reminders(timezone.now() + timedelta(days=2)) == {"guards_removed": 1}
+        assert not LookupGuard.objects.exists()
