@@ -18,6 +18,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each by content."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return super().clean(data, initial)
+
+
 class TipOffForm(forms.Form):
     kind = forms.ChoiceField(label=_("举报类别"), choices=Kind.choices)
     subject = forms.CharField(label=_("被举报单位名称或地址"), max_length=200)
@@ -42,9 +55,7 @@ class TipOffForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=NO_AUTOFILL),
     )
-    files = forms.FileField(
-        label=_("照片或材料（可多选）"), required=False, widget=MultipleFileInput()
-    )
+    files = MultipleFileField(label=_("照片或材料（可多选）"), required=False)
 
 
 class HotlineForm(TipOffForm):
@@ -89,7 +100,7 @@ class VerifyForm(forms.Form):
         label=_("查实瞒报死亡人数"), required=False, min_value=0, max_value=10000
     )
     accident_grade = forms.ChoiceField(label=_("事故等级"), required=False, choices=())
-    evidence = forms.FileField(label=_("核查证据"), required=False, widget=MultipleFileInput())
+    evidence = MultipleFileField(label=_("核查证据"), required=False)
 
     def __init__(self, *args, rewards=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -234,3 +234,25 @@ class WorkflowTableTestCase:
                         else:
                             with pytest.raises(ActionForbidden):
                                 workflow.check(state, action, {role})
+
+
+class CardPageTestCase:
+    def test_it_shows_number_and_pseudonym_on_the_card_page(self, kit, client_for):
+        from django.urls import reverse
+
+        tipoff = kit.verified(**REAL)
+        hazard = services.tipoff_raise_hazard(
+            actor=kit.d.tom,
+            tipoff=tipoff,
+            data={
+                "location": "三号工地",
+                "description": "脚手架未挂安全网",
+                "category": "site_management",
+                "nature": "thing",
+                "level": "general",
+            },
+        )
+        html = client_for(kit.d.tom).get(reverse("hazards:detail", args=[hazard.pk])).content
+        page = html.decode()
+        assert tipoff.number in page and tipoff.pseudonym in page
+        assert NAME not in page and PHONE not in page

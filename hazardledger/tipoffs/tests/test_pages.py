@@ -208,3 +208,22 @@ class CsrfTestCase:
         assert self.post(kit, origin="null").status_code == 403
         assert self.post(kit, origin="http://evil.example").status_code == 403
         assert not TipOff.objects.exists()
+
+
+class HotlineUploadTestCase:
+    def test_it_takes_several_files_on_the_hotline_form(self, kit, client_for):
+        from .conftest import upload as make
+
+        response = client_for(kit.d.hank).post(
+            reverse("tipoffs:intake"),
+            {
+                "channel": "letter",
+                "kind": "hazard",
+                "subject": "甲镇建筑公司",
+                "description": "来信附照片两张",
+                "is_anonymous": "on",
+                "files": [make(jpeg_with_gps(), "a.jpg"), make(jpeg_with_gps(), "b.jpg")],
+            },
+        )
+        assert response.status_code == 200
+        assert TipOff.objects.get().files.count() == 2
