@@ -101,7 +101,7 @@ SUBMIT_BODY = {
                         "subject": {"type": "string", "maxLength": 200},
                         "location": {"type": "string", "maxLength": 200},
                         "description": {"type": "string", "maxLength": 4000},
-                        "is_anonymous": {"type": "boolean"},
+                        "is_anonymous": {"type": "boolean", "default": True},
                         "is_insider": {"type": "boolean"},
                         "name": {"type": "string", "maxLength": 50},
                         "phone": {"type": "string", "maxLength": 20},
