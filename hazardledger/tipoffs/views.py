@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.lib.workflow import WorkflowError
 from hazardledger.org.models import Role
@@ -458,7 +457,3 @@ def workflow_page(request: HttpRequest) -> HttpResponse:
         rows = [{**r, "role_labels": [_role_label(c) for c in r["roles"]]} for r in workflow.rows()]
         tables.append((title, rows))
     return render(request, "tipoffs/workflow.html", {"tables": tables})
-
-
-def enterprise_choices(user: Any) -> list[Enterprise]:
-    return list(enterprises_visible_to(user).order_by("name")[:500])

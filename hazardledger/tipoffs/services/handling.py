@@ -14,7 +14,7 @@ from hazardledger.enterprises.models import Enterprise
 from hazardledger.hazards.models import Hazard, HazardSource
 from hazardledger.hazards.services import hazard_register
 from hazardledger.lib.workflow import GuardFailed
-from hazardledger.org.models import TERRITORY_KINDS, Industry, Unit, UnitKind
+from hazardledger.org.models import TERRITORY_KINDS, Unit, UnitKind
 from hazardledger.org.selectors import has_role
 
 from ..models import Author, FileKind, Message, Status, TipOff, Verification
@@ -282,7 +282,3 @@ def tipoff_confirm_duplicate(*, actor: Any, tipoff: TipOff, original: TipOff) ->
         role=role_of(actor, INTAKE),
     )
     return later
-
-
-def industries() -> list[Industry]:
-    return list(Industry.objects.order_by("name"))
