@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.lib import files
+from hazardledger.lib.workflow import GuardFailed
 from hazardledger.org.selectors import has_role
 
 from .. import receipt, rules, vault
@@ -124,9 +125,52 @@ def _checked_files(uploads: Sequence[IO[bytes]]) -> list[tuple[str, files.Checke
             field_errors({"files": exc.messages[0]})
         if document.extension in PHOTO_EXTENSIONS:
             checked.append((FileKind.IMAGE, files.strip_metadata(document)))
+        elif document.extension == "docx":
+            checked.append((FileKind.DOCUMENT, _strip_docx(document)))
         else:
             checked.append((FileKind.DOCUMENT, document))
     return checked
+
+
+DOCX_PROPERTIES = (
+    "author",
+    "last_modified_by",
+    "comments",
+    "keywords",
+    "subject",
+    "title",
+    "category",
+    "content_status",
+    "identifier",
+    "version",
+)
+
+
+def _strip_docx(document: files.CheckedFile) -> files.CheckedFile:
+    """A Word file saved again without its author and other document properties."""
+    import hashlib
+    import io
+
+    from docx import Document
+
+    try:
+        word = Document(io.BytesIO(document.content))
+    except Exception as exc:  # any parse failure means "not a Word file"
+        raise GuardFailed(
+            _("Word 文件已损坏，无法读取"), fields={"files": _("Word 文件已损坏")}
+        ) from exc
+    for name in DOCX_PROPERTIES:
+        setattr(word.core_properties, name, "")
+    out = io.BytesIO()
+    word.save(out)
+    content = out.getvalue()
+    return files.CheckedFile(
+        content,
+        document.original_name,
+        "docx",
+        document.content_type,
+        hashlib.sha256(content).hexdigest(),
+    )
 
 
 def store_files(tipoff: TipOff, checked, *, actor: Any, from_reporter: bool) -> None:

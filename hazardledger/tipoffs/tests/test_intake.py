@@ -130,3 +130,25 @@ class IntakeTestCase:
     def test_it_refuses_intake_by_other_roles(self, kit):
         with pytest.raises(PermissionDenied):
             kit.submit(actor=kit.d.tom)
+
+
+class DocumentMetadataTestCase:
+    def test_it_removes_the_author_from_word_files(self, kit):
+        from docx import Document
+
+        word = Document()
+        word.add_paragraph("现场情况说明")
+        word.core_properties.author = "王秀英"
+        word.core_properties.last_modified_by = "王秀英"
+        buffer = io.BytesIO()
+        word.save(buffer)
+        kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        tipoff = kit.submit(uploads=[upload(buffer.getvalue(), "说明.docx", kind)]).tipoff
+        stored = Document(io.BytesIO(tipoff.files.get().file.read()))
+        assert stored.core_properties.author == "" and stored.core_properties.last_modified_by == ""
+        assert stored.paragraphs[0].text == "现场情况说明"
+
+    def test_it_refuses_a_broken_word_file(self, kit):
+        with pytest.raises(GuardFailed):
+            kit.submit(uploads=[upload(b"PK\x03\x04broken", "a.docx", "application/zip")])
+        assert not TipOff.objects.exists()
