@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hazardledger.meetings",
     "hazardledger.blacklist",
     "hazardledger.jobs",
+    "hazardledger.tipoffs",
     "hazardledger.demo",
 ]
 

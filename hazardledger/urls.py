@@ -25,6 +25,8 @@ urlpatterns = [
     path("enforcement/", include("hazardledger.enforcement.urls")),
     path("meetings/", include("hazardledger.meetings.urls")),
     path("", include("hazardledger.blacklist.urls")),
+    path("tipoffs/", include("hazardledger.tipoffs.urls")),
+    path("public/", include(("hazardledger.tipoffs.public_urls", "public"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -103,3 +103,6 @@ api.add_router("/meetings/", meetings_router)
 from hazardledger.blacklist.api import router as blacklist_router  # noqa: E402
 
 api.add_router("/blacklist/", blacklist_router)
+from hazardledger.tipoffs.api import router as tipoffs_router  # noqa: E402
+
+api.add_router("/", tipoffs_router)

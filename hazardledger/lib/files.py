@@ -104,6 +104,30 @@ def check_document(upload: IO[bytes]) -> CheckedFile:
         raise ValidationError(_("只接受 PDF、Word（.docx）或图片文件"), code="format") from exc
 
 
+def strip_metadata(checked: CheckedFile) -> CheckedFile:
+    """The photo decoded and encoded anew: only pixels survive, so EXIF (GPS, device, time),
+    XMP, ICC and comments are gone. Orientation is applied first so the picture stays upright.
+    """
+    from PIL import ImageOps
+
+    with Image.open(_bytes_io(checked.content)) as image:
+        fmt = image.format
+        upright = ImageOps.exif_transpose(image)
+        if fmt == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        elif upright.mode not in ("RGB", "RGBA", "L", "LA"):
+            upright = upright.convert("RGBA")
+        pixels = Image.new(upright.mode, upright.size)
+        pixels.paste(upright)
+    buffer = _bytes_io(b"")
+    options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+    pixels.save(buffer, format=fmt, **options)
+    content = buffer.getvalue()
+    return CheckedFile(
+        content, checked.original_name, checked.extension, checked.content_type, _sha(content)
+    )
+
+
 def store(checked: CheckedFile, folder: str) -> str:
     """Save under a generated name in `folder` (the uploaded name is never used); returns the
     storage name."""

@@ -7,6 +7,7 @@ that a misspelt field cannot silently fall back to a default.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -52,7 +53,31 @@ class Hotline(Strict):
 class RewardCell(Strict):
     nature: str = Field(min_length=1, description="案件性质")
     severity: str = Field(min_length=1, description="隐患危害程度")
-    amount_yuan: int = Field(ge=0)
+    amount_yuan: int = Field(ge=0, description="建议金额（区间的下限）")
+    max_yuan: int | None = Field(default=None, ge=0, description="区间上限；不填则为固定金额")
+
+
+class FineShareRule(Strict):
+    """A share of the administrative fine, with a floor and a cap (national 2018, Shandong)."""
+
+    nature: str = Field(min_length=1)
+    severity: str = Field(min_length=1)
+    percent: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+    floor_yuan: int = Field(ge=0)
+    cap_yuan: int = Field(ge=0)
+
+
+class DeathGrade(Strict):
+    label: str = Field(min_length=1, description="事故等级")
+    amount_yuan: int = Field(ge=0, description="每查实瞒报死亡一人的奖励")
+
+
+class PerDeathRule(Strict):
+    """Concealed accidents: an amount per concealed death by accident grade, capped."""
+
+    nature: str = Field(min_length=1)
+    grades: dict[str, DeathGrade] = Field(min_length=1)
+    cap_yuan: int = Field(ge=0)
 
 
 class Rewards(Strict):
@@ -62,36 +87,68 @@ class Rewards(Strict):
     real_name_required: bool
     natures: dict[str, str] = Field(min_length=1, description="案件性质代码 → 名称")
     severities: dict[str, str] = Field(min_length=1, description="危害程度代码 → 名称")
-    matrix: list[RewardCell] = Field(min_length=1)
+    matrix: list[RewardCell] = Field(default_factory=list)
+    fine_share: list[FineShareRule] = Field(default_factory=list)
+    per_death: PerDeathRule | None = None
+    insider_bonus_percent: int = Field(default=0, ge=0, le=100, description="内部知情人加奖")
     claim_window_days: int = Field(ge=1)
 
     @model_validator(mode="after")
     def _matrix_is_complete_and_in_band(self) -> Rewards:
         if self.max_yuan < self.min_yuan:
             raise ValueError("奖励上限不能低于下限")
-        seen = set()
+        seen: set[tuple[str, str]] = set()
+        for nature, severity, where in self._covered():
+            if nature not in self.natures:
+                raise ValueError(f"{where}中的案件性质“{nature}”未在 natures 中定义")
+            if severity not in self.severities:
+                raise ValueError(f"{where}中的危害程度“{severity}”未在 severities 中定义")
+            if (nature, severity) in seen:
+                raise ValueError(f"{nature}×{severity} 的奖励规则重复")
+            seen.add((nature, severity))
         for cell in self.matrix:
-            if cell.nature not in self.natures:
-                raise ValueError(f"奖励矩阵中的案件性质“{cell.nature}”未在 natures 中定义")
-            if cell.severity not in self.severities:
-                raise ValueError(f"奖励矩阵中的危害程度“{cell.severity}”未在 severities 中定义")
-            if not self.min_yuan <= cell.amount_yuan <= self.max_yuan:
+            top = cell.amount_yuan if cell.max_yuan is None else cell.max_yuan
+            if not self.min_yuan <= cell.amount_yuan <= top <= self.max_yuan:
                 raise ValueError(
                     f"奖励矩阵 {cell.nature}×{cell.severity} 的金额 {cell.amount_yuan} 元"
                     f"超出 {self.min_yuan}–{self.max_yuan} 元的范围"
                 )
-            seen.add((cell.nature, cell.severity))
+        for rule in self.fine_share:
+            if rule.cap_yuan < rule.floor_yuan:
+                raise ValueError(f"罚款比例规则 {rule.nature}×{rule.severity} 的上限低于下限")
         missing = [f"{n}×{s}" for n in self.natures for s in self.severities if (n, s) not in seen]
         if missing:
             raise ValueError("奖励矩阵缺少：" + "、".join(missing))
         return self
 
+    def _covered(self) -> list[tuple[str, str, str]]:
+        rows = [(c.nature, c.severity, "奖励矩阵") for c in self.matrix]
+        rows += [(r.nature, r.severity, "罚款比例规则") for r in self.fine_share]
+        if self.per_death is not None:
+            rows += [(self.per_death.nature, s, "按死亡人数规则") for s in self.severities]
+        return rows
+
+
+class Throttling(Strict):
+    submissions_per_hour: int = Field(default=10, ge=1, description="每个地址每小时提交举报数")
+    lookups_per_hour: int = Field(default=30, ge=1, description="每个地址每小时查询次数")
+    wrong_codes_in_a_row: int = Field(default=20, ge=1, description="连续输错查询码次数上限")
+    lockout_minutes: int = Field(default=30, ge=1)
+
 
 class Tipoffs(Strict):
+    acceptance_within_days: int = Field(default=3, ge=1, description="受理时限（天）")
     handle_within_days: int = Field(ge=1)
     handle_extension_days: int = Field(ge=0)
     feedback_within_days: int = Field(ge=1)
     receipt_code_digits: int = Field(ge=16, le=32)
+    reporter_access_lapse_days: int = Field(default=90, ge=1, description="查询码闲置失效天数")
+    throttling: Throttling = Field(default_factory=Throttling)
+    reportable: list[str] = Field(default_factory=list, description="可举报的事项（公开页面）")
+    confidentiality_promise: str = Field(
+        default="对举报人身份及相关信息予以保密，未经举报人同意，不以任何方式透露举报人身份。",
+        min_length=1,
+    )
 
 
 MeetingUnitKind = Literal["professional_committee", "town", "street", "development_zone"]

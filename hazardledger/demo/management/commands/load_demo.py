@@ -12,6 +12,7 @@ from hazardledger.demo import experts as demo_experts
 from hazardledger.demo import hazards as demo_hazards
 from hazardledger.demo import inspections as demo_inspections
 from hazardledger.demo import meetings as demo_meetings
+from hazardledger.demo import tipoffs as demo_tipoffs
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 cases_created = demo_enforcement.build()
                 meetings_created, items_created = demo_meetings.build()
                 blacklist_created = demo_blacklist.build()
+                tipoffs_created = demo_tipoffs.build()
         except ValidationError as exc:
             raise CommandError("演示数据未载入：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS("演示区县已就绪。演示账号（密码相同）："))
@@ -45,3 +47,4 @@ class Command(BaseCommand):
             f"督办事项 {items_created} 项（已有的不重复创建）。"
         )
         self.stdout.write(f"演示黑名单：新建 {blacklist_created} 条（已有的不重复创建）。")
+        self.stdout.write(f"演示举报：新建 {tipoffs_created} 件（已有的不重复创建）。")
