@@ -44,6 +44,7 @@ class RowResult:
 
 class Importer(Protocol):
     kind: str
+    action: str  # the audit action of the whole import
     fields: Sequence[Field]
     chunk: int
 
@@ -249,7 +250,7 @@ def _apply_all(
     batch.status, batch.applied_at = BatchStatus.APPLIED, timezone.now()
     record(
         actor=actor,
-        action=f"{importer.kind}.import",
+        action=importer.action,
         object_type=ImportBatch._meta.label_lower,
         object_id=str(batch.pk),
         object_repr=f"导入 {batch.filename}"[:200],

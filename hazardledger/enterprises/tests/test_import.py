@@ -87,7 +87,7 @@ class ImportTestCase:
         "cells,column,text",
         [
             ({"town": "丙镇"}, "所属镇（街道）", "未知的镇街“丙镇”"),
-            ({"industry": "采矿"}, "行业", "未知的行业领域“采矿”"),
+            ({"industry": "采矿"}, "行业", "未知的行业“采矿”；最接近的标准名称：采矿业"),
             ({"status": "半死不活"}, "经营状态", "不是可识别的取值"),
             ({"staff": "很多"}, "从业人数", "应为整数"),
             ({"name": ""}, "单位名称", "企业名称不能为空"),
@@ -145,7 +145,7 @@ class ImportTestCase:
 
     def test_it_explains_an_empty_table(self, district):
         errors = rejected(district.alice, roster())
-        assert "没有企业数据" in errors[0].message
+        assert "没有数据行" in errors[0].message
 
     def test_it_finds_the_table_on_a_later_sheet(self, district, codes):
         data = xlsx([HEADER, row(1, "甲", codes())], sheet="名录", extra=["填表说明"])

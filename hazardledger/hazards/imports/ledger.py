@@ -75,6 +75,7 @@ def _shown(data: dict[str, Any], target: str, enterprise: Any) -> dict[str, str]
 
 class LedgerImporter:
     kind = ImportKind.HAZARDS
+    action = "hazard.import"
     fields = FIELDS
     chunk = 2000
 

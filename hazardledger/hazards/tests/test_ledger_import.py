@@ -152,7 +152,7 @@ class LedgerImportTestCase:
         assert event.data["sha256"] == batch.sha256 and event.data["file"] == "甲镇台账.xlsx"
         assert AuditEvent.objects.count() == before + 1
         audit = AuditEvent.objects.latest("pk")
-        assert audit.action == "hazards.import"
+        assert audit.action == "hazard.import"
         assert audit.changes["file"][1]["sha256"] == batch.sha256
 
     def test_it_refuses_a_closed_row_without_dates_and_writes_nothing(self, kit):
