@@ -26,7 +26,7 @@ from hazardledger.policy.services import active_policy
 
 from ..models import CardCounter, Hazard, HazardEvent, HazardStatus
 from ..selectors import hazards_visible_to
-from ..services import card_field_errors
+from ..services import card_field_errors, plan_field_errors
 from . import legacy
 from .fields import DERIVED, FIELD_BY_KEY, FIELDS
 from .parse import parse_cells
@@ -51,6 +51,7 @@ COMPARED = (
     "deadline",
     "emergency_plan",
 )
+PLAN_KEYS = ("measures", "funds_yuan", "responsible_person", "deadline", "emergency_plan")
 CARD_COLUMNS = ("pk", "card_no", "original_no", "enterprise_id", "description", "found_on")
 SHOWN = ("card_no", "original_no", "description", "level", "found_on", "funds_yuan", "status")
 
@@ -182,9 +183,11 @@ class LedgerImporter:
         card = self._match(data, firm, cards)
         if card is not None and result.outcome != "error":
             return self._check_existing(result, data, target, card)
-        if result.outcome == "error" or firm is None:
+        if firm is None:
             return result
         self._check_new(result, data, target)
+        if result.outcome == "error":
+            return result
         key = ("same", firm.pk, data["description"], data.get("found_on"))
         first = self.seen.get(key) or self.seen.get(("old", data.get("original_no") or None))
         if first:
@@ -205,9 +208,15 @@ class LedgerImporter:
             )
             return
         problems = card_field_errors(data, self.today)
+        if target == HazardStatus.REGISTERED:
+            # A new card is registered as the form would; a legacy item keeps its old deadline.
+            plan = {k: data.get(k) for k in PLAN_KEYS if data.get(k) not in (None, "")}
+            problems.update(plan_field_errors(plan, self.today))
         problems.update(legacy.entry_problems(self.policy, target, data, self.today))
+        failed = {column for column, _m in result.errors}
         for key, message in problems.items():
-            result.fail(key, message)
+            if key not in failed:  # one message per cell: the first problem found
+                result.fail(key, message)
 
     def _match(self, data: dict, firm: Any, cards: dict) -> dict | None:
         if data.get("card_no"):

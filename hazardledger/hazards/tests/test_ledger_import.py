@@ -4,7 +4,7 @@ office column names, legacy states; all rows or none, and re-imports that change
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
