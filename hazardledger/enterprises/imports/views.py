@@ -23,10 +23,12 @@ OUTCOME_LABELS = {
 def mapping_from_post(request: HttpRequest, batch: ImportBatch, fields: Sequence[Field]) -> dict:
     """The columns as the person mapped them: normalized header → field key ("" = ignore)."""
     known = {f.key for f in fields}
-    mapping = {}
+    mapping = dict(batch.mapping)
     for column in batch.columns:
         chosen = request.POST.get(f"map-{column['letter']}", column["key"])
-        mapping[normalize_header(column["header"])] = chosen if chosen in known else ""
+        chosen = chosen if chosen in known else ""
+        if chosen != column["key"]:  # only the person's corrections are kept
+            mapping[normalize_header(column["header"])] = chosen
     return mapping
 
 
