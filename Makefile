@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export HAZARDLEDGER_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test lint format e2e clean bench
+.PHONY: install demo serve test lint format e2e clean bench worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ demo: install
 	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py migrate --noinput
 	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py load_demo
-	@echo "隐患台账已启动：http://127.0.0.1:$(PORT)/  （Ctrl+C 停止）"
-	HAZARDLEDGER_DEMO=1 exec $(BIN)/gunicorn hazardledger.wsgi:application \
+	@echo "隐患台账已启动：http://127.0.0.1:$(PORT)/  （后台任务同时运行；Ctrl+C 停止）"
+	HAZARDLEDGER_DEMO=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	HAZARDLEDGER_DEMO=1 $(BIN)/gunicorn hazardledger.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# The task worker and scheduler alone (a deployment runs it beside gunicorn).
+worker: install
+	HAZARDLEDGER_DEMO=$${HAZARDLEDGER_DEMO:-1} exec $(BIN)/python manage.py run_worker
 
 test: install
 	$(BIN)/pytest

@@ -78,12 +78,15 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "hazardledger.org",
     "hazardledger.policy",
     "hazardledger.audit",
     "hazardledger.enterprises",
     "hazardledger.hazards",
     "hazardledger.inspections",
+    "hazardledger.jobs",
     "hazardledger.demo",
 ]
 
@@ -156,6 +159,17 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: the database queue by default (no extra service), RQ on Redis when
+# REDIS_URL is set; tests run tasks as they are enqueued. `manage.py run_worker` runs either.
+if TESTING and not env_bool("TASKS_REAL_BACKEND", default=False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    INSTALLED_APPS.append("django_rq")
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

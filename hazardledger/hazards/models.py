@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from hazardledger.enterprises.models import Enterprise
 from hazardledger.org.models import Industry, Unit
 
+from .notification_kinds import kind_label, register_kind
+
 
 class HazardStatus(models.TextChoices):
     REGISTERED = "registered", _("待确认")
@@ -387,6 +389,10 @@ class NotificationKind(models.TextChoices):
     ACCEPTED = "accepted", _("验收销号")
 
 
+for _kind in NotificationKind:
+    register_kind(_kind.value, _kind.label)
+
+
 class Notification(models.Model):
     """An in-app message; `key` makes every reminder idempotent."""
 
@@ -396,9 +402,12 @@ class Notification(models.Model):
     hazard = models.ForeignKey(
         Hazard, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("类型"), max_length=12, choices=NotificationKind.choices)
+    # Kinds are registered by each app (notifications.register_kind), so no app needs a
+    # migration of this one to send its own messages.
+    kind = models.CharField(_("类型"), max_length=24)
     key = models.CharField(max_length=120, unique=True)
     message = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -410,3 +419,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)

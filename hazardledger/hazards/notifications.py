@@ -185,3 +185,36 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def notify(
+    *,
+    user: User | int,
+    kind: str,
+    key: str,
+    message: str,
+    link: str = "",
+    hazard: Hazard | None = None,
+    now=None,
+) -> bool:
+    """Send one in-app message (and e-mail when configured) unless one with `key` exists.
+
+    Every app sends its messages through here; `key` names what the message is about
+    (object, deadline, recipient), so calling twice sends once. Returns whether it was new.
+    """
+    user_id = user if isinstance(user, int) else user.pk
+    row = Notification(
+        user_id=user_id,
+        hazard=hazard,
+        kind=kind[:24],
+        key=key[:120],
+        message=message[:300],
+        # Only paths inside the system: a message never links elsewhere.
+        link=link[:300] if link.startswith("/") and not link.startswith("//") else "",
+        created_at=now or timezone.now(),
+    )
+    return bool(_save([row]))
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -3,7 +3,9 @@ the roles that see them, so `org` imports no later app."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -22,12 +24,35 @@ class NavItem:
 
 
 _items: list[NavItem] = []
+# A menu entry may show a count (unread messages, items waiting): url_name → count(user).
+_badges: dict[str, Callable[[Any], int]] = {}
 
 
-def register(label: str, url_name: str, roles: frozenset[str] | set[str], order: int) -> None:
+def register(
+    label: str,
+    url_name: str,
+    roles: frozenset[str] | set[str],
+    order: int,
+    *,
+    badge: Callable[[Any], int] | None = None,
+) -> None:
     if not any(i.url_name == url_name for i in _items):
         _items.append(NavItem(label, url_name, frozenset(roles), order))
         _items.sort(key=lambda i: i.order)
+    if badge is not None:
+        _badges[url_name] = badge
+
+
+def badges_for(user: Any, menu: tuple[dict[str, str], ...]) -> dict[str, int]:
+    """The counts to show beside the user's menu entries (only those above zero)."""
+    counts = {}
+    for item in menu:
+        count_fn = _badges.get(item["url_name"])
+        if count_fn is not None:
+            n = count_fn(user)
+            if n:
+                counts[item["url_name"]] = n
+    return counts
 
 
 # The menu of each set of roles, per language: every page draws it, and the entries and their

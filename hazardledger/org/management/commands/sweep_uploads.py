@@ -2,14 +2,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from hazardledger.audit.services import record
-from hazardledger.lib.uploads import sweep_orphans
+from hazardledger.org.maintenance import sweep_uploads
 
 
 class Command(BaseCommand):
     help = (
         "清理无人引用的上传文件（事务回滚或进程中断留下的）。只处理超过宽限时间的文件；"
-        "建议每天由 cron 运行一次。"
+        "后台任务每天运行一次。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -17,15 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只统计，不删除")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = sweep_orphans(grace_hours=options["grace_hours"], dry_run=options["dry_run"])
-        if result.removed and not options["dry_run"]:
-            record(
-                actor=None,
-                action="uploads.sweep",
-                object_type="storage",
-                object_repr="上传文件清理",
-                changes={"removed": [None, result.removed], "bytes": [None, result.bytes_removed]},
-            )
+        result = sweep_uploads(grace_hours=options["grace_hours"], dry_run=options["dry_run"])
         verb = "可清理" if options["dry_run"] else "已清理"
         self.stdout.write(
             f"检查 {result.examined} 个文件，{verb} {result.removed} 个无人引用的文件"
