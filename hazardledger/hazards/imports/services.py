@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hazardledger.enterprises.imports import batch as batches
-from hazardledger.enterprises.models import ImportBatch, ImportKind
+from hazardledger.enterprises.models import BatchStatus, ImportBatch, ImportKind
 from hazardledger.org.models import Role
 from hazardledger.org.selectors import has_role
 
@@ -69,6 +70,27 @@ def ledger_apply(
     owner = batch.created_by
     importer = LedgerImporter(actor=owner, batch=batch)
     return batches.apply(actor=owner, batch=batch, importer=importer, progress=progress)
+
+
+# Files longer than this are applied by the background worker; the page shows the progress.
+BACKGROUND_ROWS = 2000
+
+
+def ledger_confirm(*, actor: Any, batch_id: int) -> ImportBatch:
+    """Apply now, or hand a long file to the task runner (the batch shows 排队中, then 导入中)."""
+    _require(actor)
+    batch = batch_for(actor, batch_id)
+    if batch.rows_total <= BACKGROUND_ROWS:
+        return ledger_apply(actor=actor, batch_id=batch_id)
+    from .tasks import apply_ledger_batch
+
+    queued = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(
+        status=BatchStatus.QUEUED
+    )
+    if queued:
+        transaction.on_commit(lambda: apply_ledger_batch.enqueue(batch.pk))
+    batch.refresh_from_db()
+    return batch
 
 
 def ledger_remap(*, actor: Any, batch_id: int, mapping: dict[str, str], save: bool) -> ImportBatch:

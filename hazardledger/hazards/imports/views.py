@@ -14,7 +14,7 @@ from hazardledger.enterprises.imports.views import mapping_from_post, preview_co
 
 from ..forms import ImportForm
 from .fields import FIELDS
-from .services import batch_for, can_import, ledger_apply, ledger_remap, ledger_upload
+from .services import batch_for, can_import, ledger_confirm, ledger_remap, ledger_upload
 from .template import template_bytes
 
 
@@ -66,7 +66,7 @@ def remap(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
-    ledger_apply(actor=request.user, batch_id=pk)
+    ledger_confirm(actor=request.user, batch_id=pk)
     return redirect("hazards:import_batch", pk)
 
 

@@ -228,3 +228,34 @@ class LedgerImportTestCase:
 
         with pytest.raises(PermissionDenied):
             ledger_upload(actor=kit.district.leo, filename="x.xlsx", data=office_ledger([]))
+
+
+class BackgroundImportTestCase:
+    def test_a_long_file_is_applied_by_the_task_runner(
+        self, kit, client_for, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        from django.urls import reverse
+
+        from hazardledger.hazards.imports import services
+
+        monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+        data = office_ledger([row(kit, 1), row(kit, 2)])
+        client = client_for(kit.district.tom)
+        batch = ledger_upload(actor=kit.district.tom, filename="大台账.xlsx", data=data)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("hazards:import_apply", args=[batch.pk]))
+        assert response.status_code == 302
+        batch.refresh_from_db()
+        # The test settings run tasks when enqueued: the worker has applied it by now.
+        assert batch.status == BatchStatus.APPLIED and batch.rows_written == 2
+        assert Hazard.objects.count() == 2
+
+    def test_the_command_imports_a_file_with_progress(self, kit, tmp_path, capsys):
+        from django.core.management import call_command
+
+        path = tmp_path / "台账.xlsx"
+        path.write_bytes(office_ledger([row(kit, 1), row(kit, 2)]))
+        call_command("import_ledger", str(path), user="tom")
+        out = capsys.readouterr()
+        assert "新建 2" in out.out and "已写入 2" in out.err
+        assert Hazard.objects.count() == 2
