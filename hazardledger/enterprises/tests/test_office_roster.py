@@ -142,3 +142,35 @@ class OfficeRosterTestCase:
         assert batch.status == BatchStatus.REJECTED
         assert [(e["row"], e["column"]) for e in batch.errors] == [(5, "所属镇（街道）")]
         assert Enterprise.objects.count() == 0
+
+
+class RosterApiTestCase:
+    def test_the_import_endpoint_answers_counts_or_422(self, national, client_for):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = client_for(national.alice)
+        good = workbook([[1, generate(1), "某厂", "甲镇", "C26", 3, ""]])
+        response = client.post(
+            "/api/v1/enterprises/import", {"file": SimpleUploadedFile("a.xlsx", good)}
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["created"] == 1
+        bad = workbook([[1, generate(2), "某厂", "丙镇", "C26", 3, ""]])
+        response = client.post(
+            "/api/v1/enterprises/import", {"file": SimpleUploadedFile("b.xlsx", bad)}
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["column"] == "所属镇（街道）"
+        assert Enterprise.objects.count() == 1
+
+    def test_the_list_says_how_many_there_are(self, national, client_for):
+        enterprise_import(
+            actor=national.alice,
+            source=workbook(
+                [[i, generate(i), f"厂{i}", "甲镇", "C26", 3, ""] for i in range(1, 4)]
+            ),
+        )
+        body = client_for(national.alice).get("/api/v1/enterprises/?limit=1").json()
+        assert body["count"] == 3 and len(body["items"]) == 1
+        page = client_for(national.alice).get("/enterprises/").content.decode()
+        assert "共 3 家" in page

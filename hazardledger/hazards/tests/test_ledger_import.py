@@ -259,3 +259,59 @@ class BackgroundImportTestCase:
         out = capsys.readouterr()
         assert "新建 2" in out.out and "已写入 2" in out.err
         assert Hazard.objects.count() == 2
+
+
+class ImportApiTestCase:
+    URL = "/api/v1/hazards/import"
+
+    def post(self, client, data, **fields):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(self.URL, {"file": SimpleUploadedFile("台账.xlsx", data), **fields})
+
+    def test_it_imports_and_answers_the_counts(self, kit, client_for):
+        response = self.post(
+            client_for(kit.district.tom), office_ledger([row(kit, 1), row(kit, 2)])
+        )
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert (body["created"], body["updated"], body["unchanged"]) == (2, 0, 0)
+        assert [s["reason"] for s in body["skipped_rows"]] == ["合计/小计行", "注释或签名行"]
+        assert body["errors"] == [] and Hazard.objects.count() == 2
+
+    def test_a_dry_run_writes_nothing(self, kit, client_for):
+        response = self.post(
+            client_for(kit.district.tom), office_ledger([row(kit, 1)]), dry_run="true"
+        )
+        assert response.status_code == 200 and response.json()["created"] == 1
+        assert Hazard.objects.count() == 0
+
+    def test_errors_answer_422_and_write_nothing(self, kit, client_for):
+        bad = row(kit, 1, funds="很多")
+        response = self.post(client_for(kit.district.tom), office_ledger([row(kit, 2), bad]))
+        assert response.status_code == 422
+        errors = response.json()["errors"]
+        assert errors[0]["row"] == 5 and errors[0]["column"] == "整改资金（万元）"
+        assert Hazard.objects.count() == 0
+
+    def test_a_mapping_can_ignore_a_column(self, kit, client_for):
+        import json
+
+        data = office_ledger([row(kit, 1)])
+        response = self.post(
+            client_for(kit.district.tom), data, mapping=json.dumps({"整改资金": ""})
+        )
+        assert response.status_code == 200
+        assert "整改资金（万元）" in response.json()["ignored_columns"]
+        assert Hazard.objects.get().funds_yuan is None
+
+    def test_it_answers_403_to_a_reader_and_401_to_nobody(self, kit, client_for, client):
+        assert self.post(client, office_ledger([row(kit, 1)])).status_code == 401
+        response = self.post(client_for(kit.district.leo), office_ledger([row(kit, 1)]))
+        assert response.status_code == 403 and "无权" in response.json()["detail"]
+
+    def test_a_broken_mapping_is_a_422(self, kit, client_for):
+        response = self.post(
+            client_for(kit.district.tom), office_ledger([row(kit, 1)]), mapping="[1"
+        )
+        assert response.status_code == 422 and "mapping" in response.json()["detail"]
