@@ -71,16 +71,20 @@ def industry_upsert(
     regulator: Unit | None,
     committees: Iterable[Unit] = (),
     sort_order: int = 0,
+    national_class: Any = None,
 ) -> Industry:
-    """Create or update an industry; its regulator must be a department."""
+    """Create or update an industry; its regulator must be a department.
+
+    `national_class` (an IndustryClass) places it in GB/T 4754: imports that name that class,
+    or any class below it, land in this industry.
+    """
     industry = Industry.objects.filter(code=code).first()
     created = industry is None
     industry = industry or Industry(code=code)
-    changes = _apply(
-        industry,
-        ("name", "regulator", "sort_order"),
-        {"name": name, "regulator": regulator, "sort_order": sort_order},
-    )
+    values = {"name": name, "regulator": regulator, "sort_order": sort_order}
+    if national_class is not None:
+        values["national_class"] = national_class
+    changes = _apply(industry, tuple(values), values)
     if created or changes:
         industry.full_clean()
         industry.save()
@@ -194,7 +198,8 @@ def industry_alias_add(*, actor: Any, alias: str, industry: Industry) -> Industr
     from .models import Role
     from .selectors import has_role
 
-    if not has_role(actor, Role.DISTRICT_ADMIN):
+    # actor None: the system itself (demo data, data loads), as for the other org services.
+    if actor is not None and not has_role(actor, Role.DISTRICT_ADMIN):
         raise PermissionDenied("只有区安委办管理员可以添加行业别名")
     text = " ".join(str(alias or "").split())[:100]
     if not text:
@@ -202,7 +207,7 @@ def industry_alias_add(*, actor: Any, alias: str, industry: Industry) -> Industr
     taken = {fold(a): a for a in IndustryAlias.objects.values_list("alias", flat=True)}
     if fold(text) in taken:
         raise ValidationError({"alias": f"别名“{taken[fold(text)]}”已存在"})
-    row = IndustryAlias.objects.create(alias=text, industry=industry, created_by=actor)
+    row = IndustryAlias.objects.create(alias=text, industry=industry, created_by=actor or None)
     record(
         actor=actor,
         action="industry_alias.create",
