@@ -104,7 +104,7 @@ def _user_fk(verbose: str, related: str = "+") -> models.ForeignKey:
 class Hazard(models.Model):
     card_no = models.CharField(_("隐患编号"), max_length=32, unique=True)
     # The number the card had in the office's own Excel ledger, when it was imported.
-    original_no = models.CharField(_("原台账编号"), max_length=60, blank=True)
+    original_no = models.CharField(_("原台账编号"), max_length=60, blank=True, db_default="")
     import_batch = models.ForeignKey(
         "enterprises.ImportBatch",
         verbose_name=_("导入批次"),
