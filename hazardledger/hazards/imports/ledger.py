@@ -24,9 +24,10 @@ from hazardledger.enterprises.selectors import enterprises_visible_to
 from hazardledger.org.selectors import scope_for
 from hazardledger.policy.services import active_policy
 
+from .. import rules
 from ..models import CardCounter, Hazard, HazardEvent, HazardStatus
 from ..selectors import hazards_visible_to
-from ..services import card_field_errors, plan_field_errors
+from ..services import REQUIRED_CARD_FIELDS, plan_field_errors
 from . import legacy
 from .fields import DERIVED, FIELD_BY_KEY, FIELDS
 from .parse import parse_cells
@@ -207,7 +208,7 @@ class LedgerImporter:
                 "card_no", f"系统中没有隐患编号“{data['card_no']}”（新隐患不填编号，由系统生成）"
             )
             return
-        problems = card_field_errors(data, self.today)
+        problems = self._card_errors(data)
         if target == HazardStatus.REGISTERED:
             # A new card is registered as the form would; a legacy item keeps its old deadline.
             plan = {k: data.get(k) for k in PLAN_KEYS if data.get(k) not in (None, "")}
@@ -217,6 +218,20 @@ class LedgerImporter:
         for key, message in problems.items():
             if key not in failed:  # one message per cell: the first problem found
                 result.fail(key, message)
+
+    def _card_errors(self, data: dict) -> dict[str, str]:
+        """`services.card_field_errors` with the policy read once per import, not per row."""
+        errors = {
+            name: str(message)
+            for name, message in REQUIRED_CARD_FIELDS.items()
+            if not str(data.get(name) or "").strip()
+        }
+        found_on = data.get("found_on")
+        if isinstance(found_on, date) and found_on > self.today:
+            errors["found_on"] = "发现时间不能晚于今天"
+        for name, message in rules.major_problems(self.policy, data["level"], data).items():
+            errors.setdefault(name, str(message))
+        return errors
 
     def _match(self, data: dict, firm: Any, cards: dict) -> dict | None:
         if data.get("card_no"):
