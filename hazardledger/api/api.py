@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from hazardledger.lib.validation_zh import translate as translate_validation
 from hazardledger.org.selectors import roles_of, scope_for
 
 api = NinjaAPI(
@@ -71,9 +72,8 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
-    return api.create_response(
-        request, {"detail": "请求数据有误", "errors": exc.errors}, status=422
-    )
+    detail, errors = translate_validation(exc.errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 from hazardledger.hazards.api import router as hazards_router  # noqa: E402

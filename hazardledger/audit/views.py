@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from hazardledger.org.permissions import role_required
 
+from .display import attach_rows
 from .forms import AuditFilterForm
 from .selectors import AUDIT_READER_ROLES, events_filtered, events_visible_to
 
@@ -32,6 +33,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         if len(events) > PAGE_SIZE:
             events = events[:PAGE_SIZE]
             next_before = events[-1].pk
+        attach_rows(events)
     query = request.GET.copy()
     query.pop("before", None)
     return render(

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from hazardledger.demo.industries import build_national_industries
 from hazardledger.org.models import Role, Unit, UnitKind, User
 from hazardledger.org.services import (
     group_set_members,
@@ -300,5 +301,6 @@ def build() -> tuple[list[User], str]:
     build_policy()
     units = build_units()
     build_industries(units)
+    build_national_industries(units)
     build_leadership(units)
     return build_accounts(units, password), password

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from hazardledger.audit.admin_mixins import AuditedAdmin
 
-from .models import Enterprise, EnterpriseAccount, ProcedureKind
+from .models import Enterprise, EnterpriseAccount, ImportBatch, ProcedureKind
 
 
 @admin.register(ProcedureKind)
@@ -39,4 +39,19 @@ class EnterpriseAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports are written by their services; the admin only shows them."""
+
+    list_display = ("pk", "kind", "status", "filename", "created_by", "created_at", "created")
+    list_filter = ("kind", "status")
+    exclude = ("content",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

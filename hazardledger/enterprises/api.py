@@ -16,6 +16,7 @@ from hazardledger.org.permissions import get_in_scope_or_404
 from hazardledger.org.selectors import has_role
 
 from . import services
+from .imports.api import register as register_import
 from .models import Category, Enterprise, OperatingStatus
 from .selectors import (
     READER_ROLES,
@@ -26,6 +27,7 @@ from .selectors import (
 )
 
 router = Router(tags=["enterprises"], auth=django_auth)
+register_import(router)  # POST /import, before the /{code} routes
 
 NOT_FOUND = "找不到该企业，或不在您的管辖范围内"
 FORBIDDEN = "无权操作"
@@ -110,6 +112,7 @@ class ListQuery(Schema):
 
 class EnterprisePage(Schema):
     items: list[EnterpriseOut]
+    count: int = Field(description="符合条件的企业总数")
     limit: int
     offset: int
     has_more: bool
@@ -232,6 +235,7 @@ def list_enterprises(request: HttpRequest, filters: Query[ListQuery]) -> Status:
         rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
         return 200, {
             "items": [_out(e) for e in rows[: filters.limit]],
+            "count": qs.order_by().count(),
             "limit": filters.limit,
             "offset": filters.offset,
             "has_more": len(rows) > filters.limit,

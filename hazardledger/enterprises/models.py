@@ -303,3 +303,6 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.performed_on}"
+
+
+from .import_models import BatchStatus, ImportBatch, ImportKind, SavedMapping  # noqa: E402, F401

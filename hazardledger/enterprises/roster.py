@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 
 from hazardledger.lib import credit_code
 from hazardledger.lib.xlsx import Table, XlsxError, read_table, unguard
-from hazardledger.org.models import TERRITORY_KINDS, Industry, Unit, UnitKind, User
+from hazardledger.org.classification import IndustryResolver
+from hazardledger.org.models import TERRITORY_KINDS, Unit, UnitKind, User
 from hazardledger.org.selectors import scope_for
 
 from . import rules
@@ -154,6 +155,7 @@ class ImportPlan:
     updates: list[tuple[Enterprise, dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    outcomes: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 class _People:
@@ -190,10 +192,7 @@ class _Lookups:
             for key in (unit.name, unit.short_name, unit.code):
                 if key:
                     self.territories[key] = unit
-        self.industries: dict[str, Industry] = {}
-        for industry in Industry.objects.select_related("regulator"):
-            self.industries[industry.name] = industry
-            self.industries[industry.code] = industry
+        self.industries = IndustryResolver()
         self.people = _People()
 
 
@@ -243,9 +242,7 @@ def _parse_value(key: str, text: str, lookups: _Lookups) -> Any:
             raise ValueError(f"未知的镇街“{text}”")
         return lookups.territories.get(text)
     if key == "industry":
-        if text and text not in lookups.industries:
-            raise ValueError(f"未知的行业领域“{text}”")
-        return lookups.industries.get(text)
+        return lookups.industries.resolve(text)
     if key == "category":
         return _choice(text, _CATEGORY_WORDS, "企业类别") if text else Category.OTHER
     if key == "scale":
@@ -360,7 +357,7 @@ def read_roster(source: IO[bytes] | bytes) -> Table:
         raise ImportRejected([RowError(None, "", str(exc))]) from exc
 
 
-def plan_import(actor: Any, table: Table) -> ImportPlan:
+def plan_import(actor: Any, table: Table, *, clear_blanks: bool = True) -> ImportPlan:
     """Validate every row; build the enterprises to create and the changes to make."""
     plan = ImportPlan(sheet=table.sheet, rows=len(table.rows))
     if not table.rows:
@@ -369,7 +366,7 @@ def plan_import(actor: Any, table: Table) -> ImportPlan:
     lookups = _Lookups()
     parsed = [(number, *_row_values(table, cells, lookups)) for number, cells in table.rows]
     codes = [row[1]["credit_code"] for row in parsed if "credit_code" not in row[2]]
-    context = _Context(actor, table, lookups, *_existing(sorted(set(codes)), actor))
+    context = _Context(actor, table, lookups, *_existing(sorted(set(codes)), actor), clear_blanks)
     first_row: dict[str, int] = {}
     for number, values, errors, texts in parsed:
         code = values["credit_code"]
@@ -388,6 +385,7 @@ class _Context:
     lookups: _Lookups
     existing: dict[str, Enterprise]
     visible: set[str]
+    clear_blanks: bool = True
 
 
 def _plan_row(
@@ -403,6 +401,12 @@ def _plan_row(
     if target is not None and code not in ctx.visible and "credit_code" not in errors:
         errors["credit_code"] = "该统一社会信用代码已由您管辖范围以外的单位登记，无权修改"
     enterprise = target or Enterprise(status=OperatingStatus.OPERATING)
+    if target is not None and not ctx.clear_blanks:
+        # A blank cell in an update keeps the stored value unless told to clear blanks.
+        blank = {k for k, t in texts.items() if t == "" and k not in REQUIRED}
+        values = {k: v for k, v in values.items() if k not in blank}
+        errors = {k: m for k, m in errors.items() if k not in blank}
+        texts = {k: t for k, t in texts.items() if k not in blank}
     keys = [*values, *(k for k in ("territory_contact", "regulator_contact") if k in texts)]
     before = {k: _value_of(enterprise, k) for k in keys} if target else {}
     for key, value in values.items():
@@ -418,15 +422,19 @@ def _plan_row(
         plan.errors.extend(
             RowError(number, headers.get(k, COLUMN_BY_KEY[k].title), m) for k, m in errors.items()
         )
+        plan.outcomes[number] = ("error", [])
     elif target is None:
         plan.creates.append(enterprise)
+        plan.outcomes[number] = ("created", [])
     else:
         after = {k: _value_of(enterprise, k) for k in keys}
         changes = {k: [before[k], after[k]] for k in keys if before[k] != after[k]}
         if changes:
             plan.updates.append((enterprise, changes))
+            plan.outcomes[number] = ("updated", [COLUMN_BY_KEY[k].title for k in changes])
         else:
             plan.unchanged += 1
+            plan.outcomes[number] = ("unchanged", [])
 
 
 def _check_row(

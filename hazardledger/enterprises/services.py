@@ -17,11 +17,12 @@ from hazardledger.org.models import Industry, Role, User
 from hazardledger.org.selectors import has_role, unit_descendant_ids
 
 from . import roster, rules
-from .bulk import insert_many
 from .models import (
+    BatchStatus,
     Enterprise,
     EnterpriseAccount,
     EnterpriseRule,
+    ImportBatch,
     Procedure,
     ProcedureKind,
     ServiceRecord,
@@ -403,66 +404,71 @@ class ImportResult:
     unchanged: int
 
 
-def enterprise_import(*, actor: Any, source: IO[bytes] | bytes, filename: str = "") -> ImportResult:
-    """Import a roster (.xlsx): every row is valid and applied, or nothing is.
+def enterprise_import(
+    *,
+    actor: Any,
+    source: IO[bytes] | bytes,
+    filename: str = "",
+    clear_blanks: bool = False,
+) -> ImportResult:
+    """Import a roster (.xlsx) in one step: every row is valid and applied, or nothing is.
 
     Raises ImportRejected with a (row, column, message) report. Rows whose credit code is
-    registered update that enterprise (columns present in the file only); the others create
-    one. Status changes get history rows; the whole import is one audit event. The file is
-    parsed before the transaction starts, so the write lock is held only while applying.
+    registered update that enterprise (columns present in the file only; a blank cell keeps
+    the stored value unless `clear_blanks`); the others create one. Status changes get
+    history rows; the whole import is one audit event. The page and the API use the same
+    path with a preview in between (`roster_upload`, `roster_apply`).
     """
+    batch = roster_upload(actor=actor, filename=filename, source=source, clear_blanks=clear_blanks)
+    if batch.status == BatchStatus.PREVIEWED:
+        batch = roster_apply(actor=actor, batch=batch)
+    if batch.status != BatchStatus.APPLIED:
+        raise roster.ImportRejected(
+            [roster.RowError(e["row"], e["column"], e["message"]) for e in batch.errors]
+        )
+    return ImportResult(
+        batch.sheet, batch.rows_total, batch.created, batch.updated, batch.unchanged
+    )
+
+
+def roster_upload(
+    *,
+    actor: Any,
+    filename: str,
+    source: IO[bytes] | bytes,
+    mapping: dict[str, str] | None = None,
+    clear_blanks: bool = False,
+) -> ImportBatch:
+    """Store and check a roster (the preview); nothing is written to the registry."""
+    from .imports import batch as batches
+    from .imports.roster import RosterImporter
+
     _require_regulator(actor)
-    table = roster.read_roster(source)
+    data = source if isinstance(source, bytes) else source.read()
+    return batches.upload(
+        actor=actor,
+        importer=RosterImporter(actor=actor, filename=filename),
+        filename=filename or "名录.xlsx",
+        data=data,
+        mapping=mapping,
+        clear_blanks=clear_blanks,
+    )
+
+
+def roster_apply(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Check the stored roster again and apply it whole, or not at all."""
+    from .imports import batch as batches
+    from .imports.roster import RosterImporter
+
+    _require_regulator(actor)
+    if batch.created_by_id != actor.pk:
+        raise PermissionDenied("只能确认本人上传的导入")
+    importer = RosterImporter(actor=actor, filename=batch.filename)
     try:
-        return _import_table(actor=actor, table=table, filename=filename)
+        return batches.apply(actor=actor, batch=batch, importer=importer)
     except IntegrityError as exc:
         message = "导入期间有人登记了文件中的统一社会信用代码，未导入任何数据，请重新导入"
         raise roster.ImportRejected([roster.RowError(None, "", message)]) from exc
-
-
-@transaction.atomic
-def _import_table(*, actor: Any, table: roster.Table, filename: str) -> ImportResult:
-    plan = roster.plan_import(actor, table)
-    if plan.errors:
-        raise roster.ImportRejected(plan.errors)
-    now, person = timezone.now(), _person(actor)
-    insert_many(Enterprise, plan.creates, now=now)
-    created = _ids_by_code([e.credit_code for e in plan.creates])
-    _apply_updates(plan.updates, now)
-    history = [
-        StatusChange(
-            enterprise_id=created[e.credit_code],
-            to_status=e.status,
-            changed_by=person,
-            changed_at=now,
-            reason="批量导入建档",
-        )
-        for e in plan.creates
-    ] + [
-        StatusChange(
-            enterprise_id=e.pk,
-            from_status=ch["status"][0],
-            to_status=ch["status"][1],
-            changed_by=person,
-            changed_at=now,
-            reason="批量导入",
-        )
-        for e, ch in plan.updates
-        if "status" in ch
-    ]
-    insert_many(StatusChange, history, now=now)
-    record(
-        actor=actor,
-        action="enterprise.import",
-        object_type=Enterprise._meta.label_lower,
-        object_repr=f"导入 {filename}"[:200],
-        changes={
-            "created": [None, [e.credit_code for e in plan.creates]],
-            "updated": [None, {e.credit_code: ch for e, ch in plan.updates}],
-        },
-        reason=f"工作表“{plan.sheet}”，{plan.rows} 行",
-    )
-    return ImportResult(plan.sheet, plan.rows, len(plan.creates), len(plan.updates), plan.unchanged)
 
 
 def _ids_by_code(codes: list[str]) -> dict[str, int]:

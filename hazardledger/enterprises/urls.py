@@ -1,15 +1,20 @@
 from django.urls import path
 
 from . import views
+from .imports import pages
 
 app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("new/", views.enterprise_create, name="create"),
     path("export.xlsx", views.enterprise_export, name="export"),
-    path("import/", views.enterprise_import, name="import"),
-    path("import/errors.xlsx", views.import_errors, name="import_errors"),
-    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/", pages.upload, name="import"),
+    path("import/template.xlsx", pages.template, name="import_template"),
+    path("import/<int:pk>/", pages.batch, name="import_batch"),
+    path("import/<int:pk>/remap/", pages.remap, name="import_remap"),
+    path("import/<int:pk>/apply/", pages.apply, name="import_apply"),
+    path("import/<int:pk>/alias/", pages.alias, name="import_alias"),
+    path("import/<int:pk>/errors.xlsx", pages.errors, name="import_errors"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/export.xlsx", views.coverage_export, name="coverage_export"),
     path("procedure-kinds/", views.procedure_kinds, name="procedure_kinds"),

@@ -25,7 +25,6 @@ from . import dossier, roster, services
 from .forms import (
     EnterpriseForm,
     FilterForm,
-    ImportForm,
     ProcedureForm,
     ProcedureKindForm,
     RuleForm,
@@ -97,6 +96,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     qs = enterprises_filtered(enterprises_visible_to(request.user), filters)
     # One row past the page tells whether there is a next page, without a COUNT(*).
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    # The registry is ~10^5 rows: an exact count of the filtered, scoped list stays cheap.
+    total = qs.order_by().count()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -107,6 +108,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "enterprises": rows[:PAGE_SIZE],
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
+            "total": total,
+            "pages": max(1, -(-total // PAGE_SIZE)),
             "query": query.urlencode(),
             "can_create": has_role(request.user, *REGULATOR_ROLES),
             "can_import": has_role(request.user, *REGULATOR_ROLES),
@@ -328,73 +331,6 @@ def attachment(request: HttpRequest, code: str, kind: str, pk: int) -> FileRespo
         raise Http404 from exc
     suffix = file.name.rsplit(".", 1)[-1] if "." in file.name else "bin"
     return FileResponse(handle, as_attachment=True, filename=f"{enterprise.name}-{pk}.{suffix}")
-
-
-@role_required(*REGULATOR_ROLES)
-def enterprise_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[roster.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.enterprise_import(
-                actor=request.user, source=upload.read(), filename=upload.name
-            )
-        except roster.ImportRejected as exc:
-            errors = exc.errors
-            request.session[IMPORT_ERRORS_KEY] = [
-                [e.row, e.column, e.message] for e in errors[: roster.ERROR_REPORT_LIMIT]
-            ]
-        else:
-            request.session.pop(IMPORT_ERRORS_KEY, None)
-            messages.success(
-                request,
-                _(
-                    "导入成功：工作表“%(sheet)s”共 %(rows)d 行，新建 %(created)d 家，"
-                    "更新 %(updated)d 家，无变化 %(unchanged)d 家。"
-                )
-                % {
-                    "sheet": result.sheet,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                },
-            )
-            return redirect("enterprises:list")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "enterprises/import.html",
-        {
-            "form": form,
-            "errors": errors[:200],
-            "error_count": len(errors),
-            "columns": roster.COLUMNS,
-        },
-        status=status,
-    )
-
-
-@role_required(*REGULATOR_ROLES)
-def import_errors(request: HttpRequest) -> HttpResponse:
-    rows = request.session.get(IMPORT_ERRORS_KEY)
-    if not rows:
-        raise Http404
-    data = write_xlsx([Sheet("错误报告", ["行号", "列", "问题"], rows, [8, 24, 60])])
-    return _xlsx("企业名录导入错误报告.xlsx", data)
-
-
-@role_required(*REGULATOR_ROLES)
-def import_template(request: HttpRequest) -> HttpResponse:
-    data = write_xlsx(
-        [
-            Sheet(
-                "企业名录", [c.title for c in roster.COLUMNS], [], [c.width for c in roster.COLUMNS]
-            )
-        ]
-    )
-    return _xlsx("企业名录模板.xlsx", data)
 
 
 @role_required(*COVERAGE_ROLES)

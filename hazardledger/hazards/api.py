@@ -23,6 +23,7 @@ from hazardledger.org.models import Unit, UnitKind, User
 from hazardledger.policy.services import active_policy
 
 from . import rules, selectors
+from .imports.api import register as register_import
 from .models import (
     FileKind,
     Hazard,
@@ -36,6 +37,7 @@ from .services import hazard_attach_file, hazard_perform, hazard_register, store
 from .workflow import ACTIONS
 
 router = Router(tags=["hazards"], auth=django_auth)
+register_import(router)  # POST /import, before the /{hazard_id} routes
 
 
 class Error(Schema):

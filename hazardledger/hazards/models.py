@@ -103,6 +103,16 @@ def _user_fk(verbose: str, related: str = "+") -> models.ForeignKey:
 
 class Hazard(models.Model):
     card_no = models.CharField(_("隐患编号"), max_length=32, unique=True)
+    # The number the card had in the office's own Excel ledger, when it was imported.
+    original_no = models.CharField(_("原台账编号"), max_length=60, blank=True, db_default="")
+    import_batch = models.ForeignKey(
+        "enterprises.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="hazards"
     )
@@ -240,6 +250,11 @@ class Hazard(models.Model):
                 fields=["department", "status", "deadline", "id"], name="haz_dept_status_dl"
             ),
             models.Index(fields=["enterprise", "status"], name="haz_ent_status"),
+            # Re-imports find a card by its office number or by enterprise + found date.
+            models.Index(
+                fields=["original_no"], name="haz_original_no", condition=~models.Q(original_no="")
+            ),
+            models.Index(fields=["enterprise", "found_on"], name="haz_ent_found"),
             models.Index(fields=["level", "status"], name="haz_level_status"),
             models.Index(fields=["source", "found_on"], name="haz_source_found"),
             models.Index(fields=["status", "acceptance_applied_at"], name="haz_status_applied"),

@@ -1,12 +1,17 @@
 from django.urls import path
 
 from . import quick, views
+from .imports import views as imports
 
 app_name = "hazards"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export.xlsx", views.export, name="export"),
-    path("import/", views.import_view, name="import"),
+    path("import/", imports.upload, name="import"),
+    path("import/template.xlsx", imports.template, name="import_template"),
+    path("import/<int:pk>/", imports.batch, name="import_batch"),
+    path("import/<int:pk>/remap/", imports.remap, name="import_remap"),
+    path("import/<int:pk>/apply/", imports.apply, name="import_apply"),
     path("new/", views.create, name="create"),
     path("quick/", quick.quick, name="quick"),
     path("mine/", views.mywork, name="mywork"),

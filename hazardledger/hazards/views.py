@@ -24,13 +24,13 @@ from hazardledger.org.selectors import has_role, roles_of, scope_for
 from hazardledger.policy.services import active_policy
 
 from . import rules, selectors
-from .forms import ACTION_FORMS, HazardForm, ImportForm, LedgerFilterForm, PlanForm
+from .forms import ACTION_FORMS, HazardForm, LedgerFilterForm, PlanForm
 from .ledger_table import LEDGER_COLUMNS, card_url_prefix, ledger_rows_html
 from .models import ExtensionStatus, FileKind, Hazard, HazardLevel, HazardStatus
 from .notifications import mark_read
 from .services import PLAN_FIELDS, hazard_perform, hazard_register, stored_plan
 from .workflow import ACTIONS, HAZARD_WORKFLOW, OFFICERS, REGISTER_ROLES
-from .xlsx import export_to_tempfile, import_ledger
+from .xlsx import export_to_tempfile
 
 PLAN_ACTIONS = ("save_plan", "submit_plan")
 ROLE_LABELS = dict(Role.choices)
@@ -136,27 +136,6 @@ def export(request: HttpRequest) -> FileResponse:
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-@login_required
-def import_view(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, *REGISTER_ROLES):
-        raise PermissionDenied
-    form = ImportForm(*bound_data(request))
-    result = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                result = import_ledger(actor=request.user, upload=form.cleaned_data["file"])
-            except GuardFailed as exc:
-                add_guard_errors(form, exc)
-            else:
-                if not result.errors:
-                    messages.success(request, _("已导入 %d 条隐患") % len(result.created))
-                    return redirect("hazards:ledger")
-    return render(request, "hazards/import.html", {"form": form, "result": result}, status=status)
 
 
 # ---- one card -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardledger.audit.admin_mixins import AuditedAdmin
 
-from .models import GroupMembership, Industry, RoleGrant, Unit, User
+from .models import GroupMembership, Industry, IndustryAlias, IndustryClass, RoleGrant, Unit, User
 
 admin.site.site_header = _("隐患台账 · 系统管理")
 admin.site.site_title = _("隐患台账")
@@ -58,3 +58,28 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (None, {"fields": ("username", "password1", "password2")}),
         (_("个人信息"), {"fields": ("full_name", "unit", "post", "phone")}),
     )
+
+
+@admin.register(IndustryClass)
+class IndustryClassAdmin(admin.ModelAdmin):
+    """GB/T 4754-2017 is shipped data: shown, never edited here."""
+
+    list_display = ("code", "name", "level")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IndustryAlias)
+class IndustryAliasAdmin(AuditedAdmin):
+    list_display = ("alias", "industry", "created_by", "created_at")
+    search_fields = ("alias",)
+    autocomplete_fields = ()

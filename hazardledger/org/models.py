@@ -72,6 +72,37 @@ class Unit(models.Model):
         return self.kind in TERRITORY_KINDS
 
 
+class ClassLevel(models.IntegerChoices):
+    SECTION = 1, _("门类")
+    DIVISION = 2, _("大类")
+    GROUP = 3, _("中类")
+
+
+class IndustryClass(models.Model):
+    """One entry of GB/T 4754-2017 (国民经济行业分类), shipped as data (org/data/)."""
+
+    code = models.CharField(_("代码"), max_length=8, unique=True)  # "C", "C33", "C331"
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=ClassLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("国民经济行业分类")
+        verbose_name_plural = _("国民经济行业分类")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class Industry(models.Model):
     """An industry sector (行业领域); exactly one department regulates it."""
 
@@ -94,6 +125,15 @@ class Industry(models.Model):
         related_name="committee_industries",
         limit_choices_to={"kind": UnitKind.PROFESSIONAL_COMMITTEE},
     )
+    national_class = models.ForeignKey(
+        IndustryClass,
+        verbose_name=_("国民经济行业分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="industries",
+        help_text=_("本行业领域对应的 GB/T 4754-2017 门类、大类或中类；其下各类均归入本领域。"),
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -103,6 +143,27 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndustryAlias(models.Model):
+    """A name an office uses for an industry ("餐饮业" → H62), added by the district admin."""
+
+    alias = models.CharField(_("别名"), max_length=100, unique=True)
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_by = models.ForeignKey(
+        "User", verbose_name=_("添加人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("行业别名")
+        verbose_name_plural = _("行业别名")
+        ordering = ["alias"]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.industry}"
 
 
 class Role(models.TextChoices):

@@ -6,11 +6,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from hazardledger.audit.services import diff, record, snapshot
 
-from .models import GroupMembership, GroupPosition, Industry, RoleGrant, Unit, User
+from .models import (
+    GroupMembership,
+    GroupPosition,
+    Industry,
+    IndustryAlias,
+    RoleGrant,
+    Unit,
+    User,
+)
 
 UNIT_FIELDS = (
     "name",
@@ -71,16 +80,20 @@ def industry_upsert(
     regulator: Unit | None,
     committees: Iterable[Unit] = (),
     sort_order: int = 0,
+    national_class: Any = None,
 ) -> Industry:
-    """Create or update an industry; its regulator must be a department."""
+    """Create or update an industry; its regulator must be a department.
+
+    `national_class` (an IndustryClass) places it in GB/T 4754: imports that name that class,
+    or any class below it, land in this industry.
+    """
     industry = Industry.objects.filter(code=code).first()
     created = industry is None
     industry = industry or Industry(code=code)
-    changes = _apply(
-        industry,
-        ("name", "regulator", "sort_order"),
-        {"name": name, "regulator": regulator, "sort_order": sort_order},
-    )
+    values = {"name": name, "regulator": regulator, "sort_order": sort_order}
+    if national_class is not None:
+        values["national_class"] = national_class
+    changes = _apply(industry, tuple(values), values)
     if created or changes:
         industry.full_clean()
         industry.save()
@@ -182,3 +195,32 @@ def group_set_members(
     record(
         actor=actor, action="group.set_members", obj=group, changes={"members": [current, wanted]}
     )
+
+
+@transaction.atomic
+def industry_alias_add(*, actor: Any, alias: str, industry: Industry) -> IndustryAlias:
+    """Let an office's name for an industry match it in imports ("餐饮业" → H62 餐饮业).
+
+    Only the district admin extends the table; an alias already taken is refused.
+    """
+    from .classification import fold
+    from .models import Role
+    from .selectors import has_role
+
+    # actor None: the system itself (demo data, data loads), as for the other org services.
+    if actor is not None and not has_role(actor, Role.DISTRICT_ADMIN):
+        raise PermissionDenied("只有区安委办管理员可以添加行业别名")
+    text = " ".join(str(alias or "").split())[:100]
+    if not text:
+        raise ValidationError({"alias": "请填写别名"})
+    taken = {fold(a): a for a in IndustryAlias.objects.values_list("alias", flat=True)}
+    if fold(text) in taken:
+        raise ValidationError({"alias": f"别名“{taken[fold(text)]}”已存在"})
+    row = IndustryAlias.objects.create(alias=text, industry=industry, created_by=actor or None)
+    record(
+        actor=actor,
+        action="industry_alias.create",
+        obj=row,
+        changes={"alias": [None, text], "industry": [None, industry.name]},
+    )
+    return row

@@ -84,3 +84,23 @@ class AuditPageTestCase:
         assert "C10" not in html
         assert "<code>updated</code>：— → C01：name：甲、乙" in html
         assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+class ForeignKeyNamesTestCase:
+    def test_it_shows_names_not_ids_for_changed_foreign_keys(self, district, client_for):
+        from hazardledger.audit.services import record
+        from hazardledger.enterprises.models import Enterprise
+
+        enterprise = Enterprise.objects.create(
+            credit_code="91370306MA3C0000X1", name="某厂", territory=district.town_a
+        )
+        record(
+            actor=district.alice,
+            action="enterprise.update",
+            obj=enterprise,
+            changes={"territory": [district.town_a.pk, district.town_b.pk]},
+        )
+        page = client_for(district.alice).get("/audit/").content.decode()
+        assert "甲镇 → 乙街道" in page
+        assert f"{district.town_a.pk} → {district.town_b.pk}" not in page
+        assert "所属镇街" in page

@@ -122,3 +122,21 @@ class DemoDistrictTestCase:
         assert set(
             Unit.objects.filter(pk__in=scope.territory_ids).values_list("name", flat=True)
         ) == {"北郊镇"}
+
+
+class NationalClassificationTestCase:
+    def test_the_demo_places_every_division_of_gbt_4754_with_a_regulator(self, demo):
+        from hazardledger.org.classification import IndustryResolver
+        from hazardledger.org.models import ClassLevel, IndustryClass
+
+        resolver = IndustryResolver()
+        for division in IndustryClass.objects.filter(level=ClassLevel.DIVISION):
+            industry = resolver.resolve(division.code)
+            assert industry is not None and industry.regulator_id, division
+        assert resolver.resolve("房屋建筑业").code == "JZSG"
+        assert resolver.resolve("化学原料和化学制品制造业").code == "WHP"
+        assert resolver.resolve("餐饮业").code == "H62"
+        assert resolver.resolve("道路货物运输").code == "DLYS"
+        assert resolver.resolve("金属制品业").code == "C33"
+        assert resolver.resolve("纺织业").code == "FZ"
+        assert resolver.resolve("饭店").code == "H62"  # a demo alias

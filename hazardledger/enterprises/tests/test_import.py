@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hazardledger.audit.models import AuditEvent
-from hazardledger.enterprises.models import Enterprise, StatusChange
+from hazardledger.enterprises.models import Enterprise, ImportBatch, StatusChange
 from hazardledger.enterprises.roster import ImportRejected
 from hazardledger.enterprises.services import enterprise_import
 
@@ -87,7 +87,7 @@ class ImportTestCase:
         "cells,column,text",
         [
             ({"town": "丙镇"}, "所属镇（街道）", "未知的镇街“丙镇”"),
-            ({"industry": "采矿"}, "行业", "未知的行业领域“采矿”"),
+            ({"industry": "采矿"}, "行业", "未知的行业“采矿”；最接近的标准名称：采矿业"),
             ({"status": "半死不活"}, "经营状态", "不是可识别的取值"),
             ({"staff": "很多"}, "从业人数", "应为整数"),
             ({"name": ""}, "单位名称", "企业名称不能为空"),
@@ -145,7 +145,7 @@ class ImportTestCase:
 
     def test_it_explains_an_empty_table(self, district):
         errors = rejected(district.alice, roster())
-        assert "没有企业数据" in errors[0].message
+        assert "没有数据行" in errors[0].message
 
     def test_it_finds_the_table_on_a_later_sheet(self, district, codes):
         data = xlsx([HEADER, row(1, "甲", codes())], sheet="名录", extra=["填表说明"])
@@ -194,18 +194,24 @@ class ImportPageTestCase:
     def upload(self, client, data: bytes, name: str = "名录.xlsx"):
         return client.post(reverse("enterprises:import"), {"file": SimpleUploadedFile(name, data)})
 
-    def test_it_imports_and_redirects(self, district, client_for, codes):
-        response = self.upload(client_for(district.tom), roster(row(1, "甲", codes())))
-        assert response.status_code == 302
+    def test_it_previews_then_imports(self, district, client_for, codes):
+        client = client_for(district.tom)
+        response = self.upload(client, roster(row(1, "甲", codes())))
+        assert response.status_code == 302 and not Enterprise.objects.exists()
+        page = client.get(response.url).content.decode()
+        assert "确认导入" in page and "统一社会信用代码" in page
+        batch = ImportBatch.objects.latest("pk")
+        client.post(reverse("enterprises:import_apply", args=[batch.pk]))
         assert Enterprise.objects.count() == 1
 
     def test_it_shows_the_errors_and_serves_the_report(self, district, client_for, codes):
         client = client_for(district.tom)
         bad = row(2, "坏", codes(), town="丙镇")
         response = self.upload(client, roster(row(1, "好", codes()), bad))
-        assert response.status_code == 400
-        assert "未知的镇街“丙镇”" in response.content.decode()
-        report = client.get(reverse("enterprises:import_errors"))
+        page = client.get(response.url).content.decode()
+        assert "未知的镇街“丙镇”" in page and "确认导入" not in page
+        batch = ImportBatch.objects.latest("pk")
+        report = client.get(reverse("enterprises:import_errors", args=[batch.pk]))
         sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
         assert list(sheet.iter_rows(values_only=True)) == [
             ("行号", "列", "问题"),
@@ -213,21 +219,65 @@ class ImportPageTestCase:
         ]
         assert not Enterprise.objects.exists()
 
+    def test_a_corrected_mapping_is_saved_for_the_next_upload(self, district, client_for, codes):
+        client = client_for(district.tom)
+        client.post(
+            reverse("enterprises:import"),
+            {"file": SimpleUploadedFile("a.xlsx", roster(row(1, "甲", codes())))},
+        )
+        batch = ImportBatch.objects.latest("pk")
+        letters = {c["header"]: c["letter"] for c in batch.columns}
+        client.post(
+            reverse("enterprises:import_remap", args=[batch.pk]),
+            {f"map-{letters['从业人数']}": "", "save": "1"},
+        )
+        batch.refresh_from_db()
+        assert [c["header"] for c in batch.columns if not c["key"]] == ["序号", "从业人数"]
+        self.upload(client, roster(row(1, "乙", codes())))
+        again = ImportBatch.objects.latest("pk")
+        assert [c["note"] for c in again.columns if not c["key"]] == ["序号列", "按保存的映射忽略"]
+
+    def test_the_admin_adds_an_alias_from_the_preview(self, district, client_for, codes):
+        client = client_for(district.alice)
+        self.upload(client, roster(row(1, "甲", codes(), industry="工地")))
+        batch = ImportBatch.objects.latest("pk")
+        assert batch.error_count == 1
+        client.post(
+            reverse("enterprises:import_alias", args=[batch.pk]),
+            {"alias": "工地", "industry": district.building.pk},
+        )
+        batch.refresh_from_db()
+        assert batch.error_count == 0 and batch.status == "previewed"
+        assert (
+            client_for(district.tom)
+            .post(reverse("enterprises:import_alias", args=[batch.pk]), {"alias": "x"})
+            .status_code
+            == 403
+        )
+
     def test_it_refuses_a_file_that_is_not_xlsx_by_name(self, district, client_for):
         response = self.upload(client_for(district.tom), b"x", name="名录.xls")
         assert response.status_code == 400 and ".xlsx" in response.content.decode()
 
-    def test_it_answers_404_for_a_report_never_made(self, district, client_for):
-        assert client_for(district.tom).get(reverse("enterprises:import_errors")).status_code == 404
+    def test_it_answers_404_for_another_persons_batch(self, district, client_for, codes):
+        self.upload(client_for(district.tom), roster(row(1, "甲", codes())))
+        batch = ImportBatch.objects.latest("pk")
+        url = reverse("enterprises:import_batch", args=[batch.pk])
+        assert client_for(district.dora).get(url).status_code == 404
+        assert client_for(district.alice).get(url).status_code == 200
 
     def test_it_is_closed_to_readers(self, district, client_for):
         assert client_for(district.leo).get(reverse("enterprises:import")).status_code == 403
         assert client_for(district.eve).get(reverse("enterprises:import")).status_code == 403
 
-    def test_it_serves_a_template_with_the_headers(self, district, client_for):
+    def test_it_serves_a_template_with_headers_dropdowns_and_a_guide(self, district, client_for):
         response = client_for(district.tom).get(reverse("enterprises:import_template"))
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        assert next(sheet.iter_rows(values_only=True))[:2] == ("统一社会信用代码", "企业名称")
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        sheet = book.worksheets[0]
+        assert next(sheet.iter_rows(values_only=True))[:2] == ("统一社会信用代码*", "企业名称*")
+        assert sheet.cell(2, 2).value == "示例企业有限公司"
+        assert len(sheet.data_validations.dataValidation) >= 4
+        assert book.sheetnames[-1] == "填写说明"
 
 
 class ExportTestCase:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,29 +11,11 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from hazardledger.audit.models import AuditEvent
+from hazardledger.enterprises.models import BatchStatus, ImportBatch
 from hazardledger.hazards.models import Hazard, HazardStatus
 from hazardledger.hazards.xlsx import EXPORT_COLUMNS
 
 S = HazardStatus
-OFFICE_COLUMNS = [
-    "序号",
-    "隐患编号",
-    "企业名称",
-    "所属镇街",
-    "行业",
-    "隐患描述",
-    "隐患级别",
-    "发现时间",
-    "整改措施",
-    "整改资金",
-    "整改责任人",
-    "整改时限",
-    "应急预案",
-    "整改状态",
-    "验收时间",
-    "验收人",
-    "销号时间",
-]
 
 
 def download(client, **params):
@@ -57,20 +39,37 @@ def xlsx_upload(rows, name="台账.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def apply_upload(client, upload):
+    """Upload (the preview), then confirm; returns the batch."""
+    response = client.post(reverse("hazards:import"), {"file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    batch = ImportBatch.objects.latest("pk")
+    if batch.status == BatchStatus.PREVIEWED:
+        assert client.post(reverse("hazards:import_apply", args=[batch.pk])).status_code == 302
+    batch.refresh_from_db()
+    return batch
+
+
 class ExportTestCase:
-    def test_it_exports_exactly_the_office_columns(self, kit, login):
+    def test_it_exports_the_office_columns_with_real_dates_and_funds_in_yuan(self, kit, login):
         card = kit.card(S.CLOSED, description='=HYPERLINK("http://x")', measures="+1")
         kit.card(enterprise=kit.ent_b)
         sheet = download(login(kit.district.tom))
         rows = list(sheet.iter_rows(values_only=True))
-        assert list(rows[0]) == OFFICE_COLUMNS == EXPORT_COLUMNS
+        assert list(rows[0]) == EXPORT_COLUMNS
+        for title in ("统一社会信用代码", "隐患部位", "来源", "判定标准", "条款", "是否逾期"):
+            assert title in EXPORT_COLUMNS
         assert len(rows) == 2  # the other town's card is out of scope
-        row = dict(zip(OFFICE_COLUMNS, rows[1], strict=True))
+        row = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
         assert row["序号"] == 1 and row["隐患编号"] == card.card_no
         assert row["企业名称"] == "甲镇建筑公司" and row["所属镇街"] == "甲镇"
+        assert row["统一社会信用代码"] == kit.ent_a.credit_code
         assert row["隐患级别"] == "一般" and row["整改状态"] == "已销号"
         assert row["隐患描述"] == '\'=HYPERLINK("http://x")' and row["整改措施"] == "'+1"
-        assert row["整改资金"] == 5000 and row["验收人"] == "Tom" and row["销号时间"]
+        assert row["整改资金（元）"] == 5000 and row["验收人"] == "Tom"
+        assert isinstance(row["发现时间"], datetime) and row["发现时间"].date() == card.found_on
+        assert isinstance(row["销号时间"], datetime)
+        assert row["是否逾期"] == "否" and row["是否挂牌督办"] == "否"
 
     def test_it_applies_the_ledger_filters(self, kit, login):
         kit.card(level="major")
@@ -112,10 +111,16 @@ class ImportTestCase:
         row |= kw
         return [row[h] for h in self.HEADER]
 
-    def test_it_imports_all_rows(self, kit, login):
+    def test_it_previews_then_imports_all_rows(self, kit, login):
         upload = xlsx_upload([self.HEADER, self._row(kit), self._row(kit, 隐患描述="通道堵塞")])
-        response = login(kit.district.tom).post(reverse("hazards:import"), {"file": upload})
-        assert response.status_code == 302
+        client = login(kit.district.tom)
+        response = client.post(reverse("hazards:import"), {"file": upload})
+        batch = ImportBatch.objects.latest("pk")
+        assert response.url == reverse("hazards:import_batch", args=[batch.pk])
+        page = client.get(response.url).content.decode()
+        assert "灭火器过期" in page and "确认导入" in page
+        assert Hazard.objects.count() == 0
+        client.post(reverse("hazards:import_apply", args=[batch.pk]))
         cards = Hazard.objects.order_by("pk")
         assert [c.description for c in cards] == ["灭火器过期", "通道堵塞"]
         assert cards[0].status == S.REGISTERED and cards[0].responsible_person == "李四"
@@ -132,26 +137,30 @@ class ImportTestCase:
                 self._row(kit, 整改时限="2000-01-01", 整改资金="五百"),
             ]
         )
-        response = login(kit.district.tom).post(reverse("hazards:import"), {"file": upload})
-        assert response.status_code == 400
-        errors = response.context["result"].errors
-        rows = {row for row, _message in errors}
-        assert rows == {3, 4, 5}
-        text = response.content.decode()
-        assert "“特大”不是有效的隐患级别" in text and "日期格式不正确" in text
-        assert "企业不存在或不在您的管辖范围内" in text and "整改时限不能早于今天" in text
-        assert "整改资金应为数字" in text
+        batch = apply_upload(login(kit.district.tom), upload)
+        assert batch.status == BatchStatus.REJECTED
+        assert {e["row"] for e in batch.errors} == {3, 4, 5}, batch.errors
+        text = (
+            login(kit.district.tom)
+            .get(reverse("hazards:import_batch", args=[batch.pk]))
+            .content.decode()
+        )
+        assert "“特大”不是有效的隐患级别" in text and "不存在" in text
+        assert "管辖范围" in text and "整改时限不能早于今天" in text, batch.errors
+        assert "不是可识别的金额" in text and "确认导入" not in text
         assert Hazard.objects.count() == 0 and AuditEvent.objects.count() == events
 
-    def test_it_reads_back_its_own_export(self, kit, login):
+    def test_an_export_imports_back_with_no_change(self, kit, login):
         kit.card(description="-2 号罐泄漏")
+        kit.card(S.RECTIFYING, description="通道堵塞")
+        kit.card(S.CLOSED, description="灭火器过期")
         client = login(kit.district.tom)
         content = b"".join(client.get(reverse("hazards:export")).streaming_content)
-        response = client.post(
-            reverse("hazards:import"), {"file": SimpleUploadedFile("export.xlsx", content)}
-        )
-        assert response.status_code == 302
-        assert Hazard.objects.filter(description="-2 号罐泄漏").count() == 2
+        batch = apply_upload(client, SimpleUploadedFile("export.xlsx", content))
+        assert batch.status == BatchStatus.APPLIED, batch.errors
+        assert (batch.created, batch.updated, batch.unchanged, batch.duplicates) == (0, 0, 3, 0)
+        assert Hazard.objects.count() == 3
+        assert [c["header"] for c in batch.columns if not c["key"]] == ["序号"]
 
     def test_it_refuses_a_file_that_is_not_xlsx(self, kit, login):
         bad = SimpleUploadedFile("a.xlsx", b"hello")
@@ -161,8 +170,26 @@ class ImportTestCase:
 
     def test_it_names_the_missing_columns(self, kit, login):
         upload = xlsx_upload([["企业名称", "备注"], ["甲镇建筑公司", "x"]])
-        response = login(kit.district.tom).post(reverse("hazards:import"), {"file": upload})
-        assert response.status_code == 400 and "没有找到包含" in response.content.decode()
+        batch = apply_upload(login(kit.district.tom), upload)
+        assert batch.status == BatchStatus.REJECTED
+        assert "没有找到包含" in batch.errors[0]["message"]
 
-    def test_it_is_closed_to_roles_that_cannot_register(self, kit, login):
+    def test_it_is_closed_to_roles_that_cannot_import(self, kit, login):
         assert login(kit.district.leo).get(reverse("hazards:import")).status_code == 403
+        assert login(kit.district.eve).get(reverse("hazards:import")).status_code == 403
+
+    def test_a_batch_is_visible_to_its_owner_and_the_admin_only(self, kit, login):
+        upload = xlsx_upload([self.HEADER, self._row(kit)])
+        batch = apply_upload(login(kit.district.tom), upload)
+        url = reverse("hazards:import_batch", args=[batch.pk])
+        assert login(kit.district.alice).get(url).status_code == 200
+        assert login(kit.district.dora).get(url).status_code == 404
+
+    def test_the_template_has_dropdowns_an_example_and_a_guide(self, kit, login):
+        response = login(kit.district.tom).get(reverse("hazards:import_template"))
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["隐患台账", "取值", "填写说明"]
+        sheet = book["隐患台账"]
+        assert sheet.cell(2, 6).value == "配电箱未接地"
+        assert any("取值" in str(v.formula1) for v in sheet.data_validations.dataValidation)
+        assert book["填写说明"].max_row == sheet.max_column + 1
