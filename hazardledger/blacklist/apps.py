@@ -12,10 +12,11 @@ class BlacklistConfig(AppConfig):
         from hazardledger.hazards.ledger_table import register_enterprise_mark
         from hazardledger.hazards.notification_kinds import register_kind
         from hazardledger.inspections.selectors import register_frequency_factor
+        from hazardledger.jobs.schedule import register as register_job
         from hazardledger.org.models import Role
         from hazardledger.org.navigation import register, register_home_action
 
-        from . import effects, selectors
+        from . import effects, jobs, selectors
         from .messages import KIND
         from .workflow import PROPOSE_ROLES
 
@@ -34,3 +35,4 @@ class BlacklistConfig(AppConfig):
         register_enterprise_mark("blacklist", selectors.listed_enterprise_ids, _("黑名单"))
         register_frequency_factor("blacklist", selectors.inspection_frequency_factors)
         register_kind(KIND, _("黑名单"))
+        register_job("blacklist_expiry", jobs.expire_job, daily_at="00:05")

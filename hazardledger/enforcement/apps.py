@@ -8,6 +8,9 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("执法与关停拆除")
 
     def ready(self) -> None:
-        from . import wiring
+        from hazardledger.jobs.schedule import register as register_job
+
+        from . import jobs, wiring
 
         wiring.connect()
+        register_job("enforcement_reminders", jobs.scheduled, daily_at="08:00")

@@ -9,8 +9,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from hazardledger.hazards.notification_kinds import register_kind
+        from hazardledger.jobs.schedule import register as register_job
         from hazardledger.org.navigation import register, register_home_action
 
+        from . import jobs
         from .selectors import MEETING_READER_ROLES, RECORDER_ROLES, my_overdue_count
 
         register(_("联席会议"), "meetings:list", MEETING_READER_ROLES, 40)
@@ -25,3 +27,4 @@ class MeetingsConfig(AppConfig):
         register_kind("meeting_due", _("联席会议将到期"))
         register_kind("meeting_missed", _("联席会议未按期召开"))
         register_kind("item_overdue", _("督办事项逾期"))
+        register_job("meeting_reminders", jobs.scheduled_reminders, daily_at="08:10", catch_up=True)

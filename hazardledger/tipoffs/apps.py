@@ -9,6 +9,11 @@ class TipoffsConfig(AppConfig):
 
     def ready(self) -> None:
         import logging
+        from datetime import timedelta
+
+        from hazardledger.jobs.schedule import register as register_job
+
+        from . import jobs
 
         # Pillow logs every EXIF tag it reads (GPS position, camera) at DEBUG; a tip-off
         # photo's metadata must not reach a log even when an operator turns DEBUG on.
@@ -27,3 +32,4 @@ class TipoffsConfig(AppConfig):
         register_home_action(_("登记举报"), "tipoffs:intake", INTAKE, 30, primary=True)
         register_home_action(_("审批身份查看申请"), "tipoffs:reveals", CUSTODIANS, 31, primary=True)
         register_kind("tipoff", _("举报"))
+        register_job("tipoff_reminders", jobs.scheduled, every=timedelta(hours=1))

@@ -116,3 +116,11 @@ def _sweep_guards(now: datetime) -> int:
         Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     )
     return stale.delete()[0]
+
+
+def scheduled(period: str) -> str:
+    """The hourly scheduled job."""
+    from hazardledger.hazards.notification_kinds import kind_label
+
+    sent = send_tipoff_reminders()
+    return "、".join(f"{kind_label(k)} {n} 条" for k, n in sorted(sent.items())) or "没有新的提醒"

@@ -121,6 +121,7 @@ class DatabaseQueueTestCase:
 class BuiltinJobsTestCase:
     def test_the_shipped_jobs_are_registered(self):
         assert {"hazard_reminders", "sweep_uploads", "prune_task_results"} <= set(schedule.jobs())
+        assert {"blacklist_expiry", "meeting_reminders", "tipoff_reminders"} <= set(schedule.jobs())
 
     def test_the_shipped_jobs_run_through_the_schedule(self, district):
         from hazardledger.policy.services import load_policy_file
@@ -128,9 +129,14 @@ class BuiltinJobsTestCase:
         load_policy_file(actor=None, path=PROFILES / "zhoucun-demo.yaml", activate=True)
         schedule.tick(datetime(2026, 12, 3, 9, 0, tzinfo=SH))
         runs = dict(ScheduledRun.objects.values_list("job", "status"))
-        assert runs == {
-            "hazard_reminders": RunStatus.DONE,
-            "sweep_uploads": RunStatus.DONE,
-            "prune_task_results": RunStatus.DONE,
+        shipped = {
+            "hazard_reminders",
+            "sweep_uploads",
+            "prune_task_results",
+            "blacklist_expiry",
+            "enforcement_reminders",
+            "meeting_reminders",
+            "tipoff_reminders",
         }
+        assert runs == dict.fromkeys(shipped, RunStatus.DONE)
         assert ScheduledRun.objects.get(job="hazard_reminders").result == "没有新的提醒"
