@@ -68,7 +68,8 @@ class ListTestCase:
             expert=pool.xena, starts_on=timezone.localdate(), ends_on=timezone.localdate()
         )
         admin = client(pool.district.alice)
-        for i in range(8):  # more rows cost no more queries (13: the page frame includes the menu badge counts)
+        # More rows cost no more queries; 13 includes the menu's badge counts.
+        for i in range(8):
             pool.expert(pool.person(f"p{i}", f"专家{i}"), [pool.construction, pool.hazchem])
         with django_assert_max_num_queries(13):
             page = admin.get(reverse("experts:list")).content.decode()
