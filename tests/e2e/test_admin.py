@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import openpyxl
-from helpers import send_form, shown_busy, submitted
+from helpers import send_form
 from playwright.sync_api import expect
 
 from hazardledger.lib.credit_code import check_character
@@ -74,8 +74,10 @@ class EnterpriseImportJourneyTestCase:
         template_info.value.save_as(template)
         book = openpyxl.load_workbook(template)
         sheet = book.active
-        headers = [c.value for c in sheet[1]]
+        # Required columns are marked with *; row 2 is the template's example row.
+        headers = [str(c.value).rstrip("*") for c in sheet[1]]
         assert {"统一社会信用代码", "企业名称", "所属镇街", "行业领域"} <= set(headers)
+        sheet.delete_rows(2)
         rows = [(_credit_code(n), name) for n, name in enumerate(GOOD_NAMES, start=1)]
         rows.append((_broken_credit_code(4), BAD_NAME))
         for code, name in rows:
@@ -87,24 +89,21 @@ class EnterpriseImportJourneyTestCase:
         page.get_by_label("企业名录（.xlsx）").set_input_files(upload)
         journey.shot("file-chosen")
 
-        # Asked first, then busy until the server answers.
-        questions: list[str] = []
-        send_form(page, "校验并导入", confirm=True, questions=questions)
-        alert = page.get_by_role("alert")
-        expect(alert).to_contain_text("文件未导入")
-        assert questions and "导入" in questions[0]
-        assert submitted(page) == shown_busy("正在导入，请稍候…")
-        error_row = alert.get_by_role("row").filter(has_text="校验位")
+        # The upload is only previewed: the bad row is named and nothing can be applied.
+        send_form(page, "上传并预览", confirm=False)
+        expect(page.get_by_text("文件有错误，未导入任何数据")).to_be_visible()
+        error_row = page.get_by_role("alert").get_by_role("row").filter(has_text="校验位")
         expect(error_row).to_contain_text(str(BAD_SHEET_ROW))
         expect(error_row).to_contain_text("统一社会信用代码")
-        expect(page.get_by_role("button", name="校验并导入")).to_be_enabled()
+        expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
         journey.shot("rejected")
 
         with page.expect_download() as report_info:
             page.get_by_role("link", name="下载错误报告（Excel）").click()
         report = sheet_rows(report_info.value.path())
         assert report[0] == ["行号", "列", "问题"]
-        assert [BAD_SHEET_ROW, "统一社会信用代码"] in [r[:2] for r in report[1:]]
+        # The report names the column as the file heads it.
+        assert [BAD_SHEET_ROW, "统一社会信用代码"] in [[r[0], r[1].rstrip("*")] for r in report[1:]]
         assert all(r[0] == BAD_SHEET_ROW for r in report[1:]), report
 
         for name in (*GOOD_NAMES, BAD_NAME):
