@@ -387,10 +387,10 @@ class ProgressJourneyTestCase:
         page.get_by_label("隐患台账文件（.xlsx）").set_input_files(
             {"name": "台账.xlsx", "mimeType": "application/octet-stream", "buffer": b"not excel"}
         )
-        send_form(page, "校验并导入", confirm=True)
+        send_form(page, "上传并预览", confirm=False)
         expect(page.get_by_text("只接受 Excel").first).to_be_visible()
-        assert submitted(page) == shown_busy("正在导入，请稍候…")
-        expect(page.get_by_role("button", name="校验并导入")).to_be_enabled()
+        assert submitted(page) == shown_busy("正在读取并校验，请稍候…")
+        expect(page.get_by_role("button", name="上传并预览")).to_be_enabled()
         journey.shot("refused")
 
     def test_it_says_an_export_is_being_prepared_until_it_downloads(self, journey):
