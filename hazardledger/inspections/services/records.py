@@ -1,14 +1,9 @@
-"""Every write of campaigns, checklists, inspections and schedules (DESIGN.md §3.1).
-
-Each service is keyword-only and atomic: it checks the actor's role and scope, validates
-(raising `ValidationError` with a Chinese message per field, so nothing changes), writes,
-and records one audit event. A state clash raises `Conflict` (answered as 409).
-"""
+"""Inspection records, their confirmation, and cards raised from failed items."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -18,362 +13,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardledger.audit.services import diff, record, snapshot
-from hazardledger.enterprises.models import Category, Enterprise
+from hazardledger.audit.services import record
+from hazardledger.enterprises.models import Enterprise
 from hazardledger.enterprises.selectors import enterprises_visible_to, is_own_enterprise
-from hazardledger.hazards.models import Hazard, HazardLevel, HazardNature
+from hazardledger.hazards.models import Hazard, HazardLevel
 from hazardledger.hazards.services import hazard_register
 from hazardledger.lib import files
-from hazardledger.org.models import TERRITORY_KINDS, Industry, Role, Unit, UnitKind, User
+from hazardledger.org.models import Role, User
 from hazardledger.org.selectors import has_role
 from hazardledger.policy.services import active_policy
 
-from . import rules
-from .models import (
+from .. import rules
+from ..models import (
     GOVERNMENT_KINDS,
     Campaign,
-    Checklist,
     ChecklistItem,
     ChecklistStatus,
     ChecklistVersion,
     Inspection,
     InspectionItem,
     InspectionKind,
-    ItemCategory,
     ItemResult,
-    SelfInspectionSchedule,
 )
-from .selectors import (
-    CAMPAIGN_MANAGER_ROLES,
-    CHECKLIST_EDITOR_ROLES,
+from ..selectors import (
     INSPECTOR_ROLES,
-    SCHEDULE_MANAGER_ROLES,
     campaigns_visible_to,
     enterprise_in_campaign,
-    enterprises_without_schedule,
 )
-
-
-class Conflict(Exception):
-    """The record is not in a state that allows the action (answered as 409)."""
-
-    status_code = 409
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
-
-
-def _require(actor: Any, roles: Iterable[str], message: str) -> None:
-    if not has_role(actor, *roles):
-        raise PermissionDenied(message)
-
-
-def _raise_if(errors: Mapping[str, str]) -> None:
-    if errors:
-        raise ValidationError({k: [v] for k, v in errors.items()})
-
-
-# ---- checklists ---------------------------------------------------------------------------
-
-CATEGORY_PREFIX = {ItemCategory.BASIC_MANAGEMENT: "A", ItemCategory.SITE_MANAGEMENT: "B"}
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    category: str
-    text: str
-    basis: str = ""
-    nature: str = HazardNature.THING
-    code: str = ""
-
-
-def _item_errors(items: Sequence[ItemSpec]) -> dict[str, str]:
-    if not items:
-        return {"items": _("检查表至少需要一个检查项")}
-    for number, item in enumerate(items, start=1):
-        if item.category not in ItemCategory.values:
-            return {"items": _("第 %d 项的类别不正确") % number}
-        if not item.text.strip():
-            return {"items": _("第 %d 项未填写检查内容") % number}
-        if len(item.text) > 300 or len(item.basis) > 300 or len(item.code) > 16:
-            return {"items": _("第 %d 项的内容过长") % number}
-        if item.nature not in HazardNature.values:
-            return {"items": _("第 %d 项的隐患性质不正确") % number}
-    return {}
-
-
-def _write_items(version: ChecklistVersion, items: Sequence[ItemSpec]) -> None:
-    positions: dict[str, int] = {}
-    rows = []
-    for item in items:
-        positions[item.category] = positions.get(item.category, 0) + 1
-        position = positions[item.category]
-        code = item.code.strip() or f"{CATEGORY_PREFIX[item.category]}{position:02d}"
-        rows.append(
-            ChecklistItem(
-                version=version,
-                category=item.category,
-                position=position,
-                code=code,
-                text=item.text.strip(),
-                basis=item.basis.strip(),
-                nature=item.nature,
-            )
-        )
-    ChecklistItem.objects.bulk_create(rows)
-
-
-@transaction.atomic
-def checklist_create(
-    *,
-    actor: Any,
-    code: str,
-    name: str,
-    industries: Iterable[Industry] = (),
-    items: Sequence[ItemSpec] = (),
-    sort_order: int = 0,
-) -> ChecklistVersion:
-    """A new checklist template with its first version as a draft."""
-    _require(actor, CHECKLIST_EDITOR_ROLES, _("只有区安委办管理员可以编制检查表"))
-    errors = {}
-    if not name.strip():
-        errors["name"] = _("请填写检查表名称")
-    if not code.strip():
-        errors["code"] = _("请填写检查表代码")
-    elif Checklist.objects.filter(code=code.strip()).exists():
-        errors["code"] = _("该代码已被其他检查表使用")
-    if items:
-        errors.update(_item_errors(items))
-    _raise_if(errors)
-    checklist = Checklist.objects.create(
-        code=code.strip(), name=name.strip(), sort_order=sort_order
-    )
-    checklist.industries.set(list(industries))
-    version = ChecklistVersion.objects.create(
-        checklist=checklist, number=1, created_by=_user(actor), created_at=timezone.now()
-    )
-    _write_items(version, items)
-    record(
-        actor=actor,
-        action="checklist.create",
-        obj=version,
-        changes={"code": [None, checklist.code], "items": [None, len(items)]},
-    )
-    return version
-
-
-@transaction.atomic
-def checklist_version_save(
-    *, actor: Any, version: ChecklistVersion, items: Sequence[ItemSpec], note: str = ""
-) -> ChecklistVersion:
-    """Save a version's items. A draft is edited in place; editing a live version makes a new
-    draft version (the live one, and every inspection that used it, stays as it was)."""
-    _require(actor, CHECKLIST_EDITOR_ROLES, _("只有区安委办管理员可以修订检查表"))
-    _raise_if(_item_errors(items))
-    version = ChecklistVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status == ChecklistStatus.ARCHIVED:
-        raise Conflict(_("已停用的版本不能修改"))
-    if version.status == ChecklistStatus.LIVE:
-        draft = version.checklist.versions.filter(status=ChecklistStatus.DRAFT).first()
-        if draft is not None:
-            raise Conflict(_("该检查表已有草稿（第 %d 版），请在草稿上修改") % draft.number)
-        number = version.checklist.versions.aggregate(n=Max("number"))["n"] + 1
-        new = ChecklistVersion.objects.create(
-            checklist=version.checklist,
-            number=number,
-            based_on=version,
-            note=note[:200],
-            created_by=_user(actor),
-            created_at=timezone.now(),
-        )
-        _write_items(new, items)
-        record(
-            actor=actor,
-            action="checklist.new_version",
-            obj=new,
-            reason=note,
-            changes={"based_on": [None, version.number], "items": [None, len(items)]},
-        )
-        return new
-    before = version.items.count()
-    version.items.all().delete()
-    _write_items(version, items)
-    if note:
-        ChecklistVersion.objects.filter(pk=version.pk).update(note=note[:200])
-    record(
-        actor=actor,
-        action="checklist.edit_draft",
-        obj=version,
-        reason=note,
-        changes={"items": [before, len(items)]},
-    )
-    return version
-
-
-@transaction.atomic
-def checklist_publish(*, actor: Any, version: ChecklistVersion) -> ChecklistVersion:
-    """Make a draft the live version; the previous live version is archived."""
-    _require(actor, CHECKLIST_EDITOR_ROLES, _("只有区安委办管理员可以启用检查表"))
-    if version.status != ChecklistStatus.DRAFT:
-        raise Conflict(_("只有草稿可以启用"))
-    if not version.items.exists():
-        raise ValidationError({"items": [_("检查表至少需要一个检查项")]})
-    now = timezone.now()
-    previous = version.checklist.versions.filter(status=ChecklistStatus.LIVE).first()
-    ChecklistVersion.objects.filter(
-        checklist=version.checklist, status=ChecklistStatus.LIVE
-    ).update(status=ChecklistStatus.ARCHIVED, archived_at=now)
-    if not ChecklistVersion.objects.filter(pk=version.pk, status=ChecklistStatus.DRAFT).update(
-        status=ChecklistStatus.LIVE, published_at=now
-    ):
-        raise Conflict(_("该版本已被他人处理，请刷新后重试"))
-    version.refresh_from_db()
-    record(
-        actor=actor,
-        action="checklist.publish",
-        obj=version,
-        changes={
-            "status": ["draft", "live"],
-            "archived": [None, previous.number if previous else None],
-        },
-    )
-    return version
-
-
-@transaction.atomic
-def checklist_archive(*, actor: Any, version: ChecklistVersion) -> ChecklistVersion:
-    _require(actor, CHECKLIST_EDITOR_ROLES, _("只有区安委办管理员可以停用检查表"))
-    if not ChecklistVersion.objects.filter(pk=version.pk, status=ChecklistStatus.LIVE).update(
-        status=ChecklistStatus.ARCHIVED, archived_at=timezone.now()
-    ):
-        raise Conflict(_("只有启用中的版本可以停用"))
-    version.refresh_from_db()
-    record(
-        actor=actor,
-        action="checklist.archive",
-        obj=version,
-        changes={"status": ["live", "archived"]},
-    )
-    return version
-
-
-@transaction.atomic
-def checklist_install(*, actor: Any, spec: Any) -> ChecklistVersion | None:
-    """Install a shipped checklist (catalog.ChecklistFile) as its live first version.
-
-    A checklist whose code exists is left alone, so the administrator's edits win and
-    reloading the catalogue is idempotent. `actor` None is the system (the load command).
-    """
-    if actor is not None:
-        _require(actor, CHECKLIST_EDITOR_ROLES, _("只有区安委办管理员可以载入检查表"))
-    if Checklist.objects.filter(code=spec.code).exists():
-        return None
-    _raise_if(_item_errors(spec.items))
-    checklist = Checklist.objects.create(code=spec.code, name=spec.name, sort_order=spec.sort_order)
-    checklist.industries.set(Industry.objects.filter(name__in=spec.industry_names))
-    now = timezone.now()
-    version = ChecklistVersion.objects.create(
-        checklist=checklist,
-        number=1,
-        status=ChecklistStatus.LIVE,
-        created_by=_user(actor),
-        created_at=now,
-        published_at=now,
-        note=_("系统自带"),
-    )
-    _write_items(version, spec.items)
-    record(
-        actor=actor,
-        action="checklist.install",
-        obj=version,
-        changes={"code": [None, spec.code], "items": [None, len(spec.items)]},
-    )
-    return version
-
-
-def _user(actor: Any) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-# ---- campaigns ----------------------------------------------------------------------------
-
-CAMPAIGN_FIELDS = (
-    "name",
-    "description",
-    "starts_on",
-    "ends_on",
-    "leader",
-    "committee",
-    "checklist",
-)
-
-
-def _campaign_errors(actor: Any, data: Mapping[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not str(data.get("name") or "").strip():
-        errors["name"] = _("请填写大检查名称")
-    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-    if not isinstance(starts_on, date):
-        errors["starts_on"] = _("请填写开始日期")
-    if not isinstance(ends_on, date):
-        errors["ends_on"] = _("请填写结束日期")
-    elif isinstance(starts_on, date) and ends_on < starts_on:
-        errors["ends_on"] = _("结束日期不能早于开始日期")
-    leader = data.get("leader")
-    if not isinstance(leader, User) or not has_role(leader, Role.DISTRICT_LEADER):
-        errors["leader"] = _("带队领导须为区领导")
-    committee = data.get("committee")
-    if not isinstance(committee, Unit) or committee.kind != UnitKind.PROFESSIONAL_COMMITTEE:
-        errors["committee"] = _("请选择组织大检查的专业安委会")
-    elif not has_role(actor, Role.DISTRICT_ADMIN) and committee.pk != getattr(
-        actor.unit, "pk", None
-    ):
-        errors["committee"] = _("专业安委会成员只能为本专委会组织大检查")
-    if any(t.kind not in TERRITORY_KINDS for t in data.get("territories") or ()):
-        errors["territories"] = _("检查镇街只能选择镇、街道或开发区")
-    if any(c not in Category.values for c in data.get("categories") or ()):
-        errors["categories"] = _("企业类别不正确")
-    return errors
-
-
-@transaction.atomic
-def campaign_save(
-    *, actor: Any, data: Mapping[str, Any], campaign: Campaign | None = None
-) -> Campaign:
-    """Create a campaign or change one. Only the scope is stored; targets follow from it."""
-    _require(actor, CAMPAIGN_MANAGER_ROLES, _("您的角色无权组织大检查"))
-    if campaign is not None and not campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
-        raise PermissionDenied(_("该大检查不在您的管辖范围内"))
-    _raise_if(_campaign_errors(actor, data))
-    created = campaign is None
-    campaign = campaign or Campaign(created_by=_user(actor))
-    scope_fields = ("territories", "industries")
-    before = snapshot(campaign, [*CAMPAIGN_FIELDS, "categories"]) if not created else {}
-    if not created:
-        for name in scope_fields:
-            before[name] = sorted(getattr(campaign, name).values_list("pk", flat=True))
-    for name in CAMPAIGN_FIELDS:
-        value = data.get(name)
-        setattr(campaign, name, value.strip() if isinstance(value, str) else value)
-    campaign.categories = sorted(set(data.get("categories") or ()))
-    campaign.save()
-    after = snapshot(campaign, [*CAMPAIGN_FIELDS, "categories"])
-    for name in scope_fields:
-        getattr(campaign, name).set(list(data.get(name) or ()))
-        after[name] = sorted(getattr(campaign, name).values_list("pk", flat=True))
-    record(
-        actor=actor,
-        action="campaign.create" if created else "campaign.update",
-        obj=campaign,
-        changes=diff(before, after),
-    )
-    return campaign
-
+from .core import Conflict, _raise_if
 
 # ---- inspections --------------------------------------------------------------------------
 
@@ -764,72 +434,3 @@ def inspection_item_raise_hazard(
         changes={"item": [None, item.pk], "hazard": [None, hazard.card_no]},
     )
     return hazard
-
-
-# ---- self-inspection schedules ------------------------------------------------------------
-
-
-def _schedule_errors(starts_on: Any, cadence_days: Any) -> dict[str, str]:
-    errors = {}
-    if not isinstance(starts_on, date):
-        errors["starts_on"] = _("请填写起始日期")
-    if cadence_days is not None and not (
-        isinstance(cadence_days, int) and 1 <= cadence_days <= 366
-    ):
-        errors["cadence_days"] = _("周期应为 1–366 天")
-    return errors
-
-
-@transaction.atomic
-def schedule_save(
-    *,
-    actor: Any,
-    enterprise: Enterprise,
-    starts_on: date,
-    cadence_days: int | None = None,
-    checklist: Checklist | None = None,
-    is_active: bool = True,
-) -> SelfInspectionSchedule:
-    """Set an enterprise's self-inspection schedule (the regulator sets it, not the enterprise)."""
-    _require(actor, SCHEDULE_MANAGER_ROLES, _("您的角色无权设置企业自查计划"))
-    if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied(_("该企业不在您的管辖范围内"))
-    _raise_if(_schedule_errors(starts_on, cadence_days))
-    fields = ["starts_on", "cadence_days", "checklist", "is_active"]
-    schedule = SelfInspectionSchedule.objects.filter(enterprise=enterprise).first()
-    created = schedule is None
-    schedule = schedule or SelfInspectionSchedule(enterprise=enterprise, created_by=_user(actor))
-    before = {} if created else snapshot(schedule, fields)
-    schedule.starts_on, schedule.cadence_days = starts_on, cadence_days
-    schedule.checklist, schedule.is_active = checklist, is_active
-    schedule.save()
-    record(
-        actor=actor,
-        action="schedule.create" if created else "schedule.update",
-        obj=schedule,
-        changes=diff(before, snapshot(schedule, fields)),
-    )
-    return schedule
-
-
-@transaction.atomic
-def schedules_create_missing(*, actor: Any, starts_on: date) -> int:
-    """Give every enterprise in the actor's scope without a schedule the policy's default one."""
-    _require(actor, SCHEDULE_MANAGER_ROLES, _("您的角色无权设置企业自查计划"))
-    _raise_if(_schedule_errors(starts_on, None))
-    ids = list(enterprises_without_schedule(actor).values_list("pk", flat=True))
-    SelfInspectionSchedule.objects.bulk_create(
-        [
-            SelfInspectionSchedule(enterprise_id=pk, starts_on=starts_on, created_by=_user(actor))
-            for pk in ids
-        ],
-        ignore_conflicts=True,
-    )
-    record(
-        actor=actor,
-        action="schedule.create_missing",
-        object_type="inspections.selfinspectionschedule",
-        object_repr=_("批量建立企业自查计划"),
-        changes={"count": [0, len(ids)], "starts_on": [None, starts_on]},
-    )
-    return len(ids)
