@@ -48,6 +48,15 @@ class ValidationOut(Schema):
     errors: list[dict[str, Any]]
 
 
+def responses(status: int, schema: Any, *, conflict: bool = False) -> dict[int, Any]:
+    """The answers of an operation: its success and every error it can give (401/403/404/422,
+    and 409 where a state or a duplicate can clash)."""
+    errors: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationOut}
+    if conflict:
+        errors[409] = ErrorOut
+    return {status: schema, **errors}
+
+
 class SpecialtyOut(Schema):
     code: str
     name: str
@@ -336,13 +345,7 @@ def list_experts(request: HttpRequest, filters: Query[ListQuery]) -> Status:
 
 @router.get(
     "/suggested",
-    response={
-        200: list[ExpertOut],
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(200, list[ExpertOut]),
     summary="为企业推荐可指派的专家",
 )
 def suggested(request: HttpRequest, query: Query[SuggestQuery]) -> Status:
@@ -452,13 +455,7 @@ def create_expert(request: HttpRequest, payload: ExpertIn) -> Status:
 
 @router.put(
     "/{int:expert_id}",
-    response={
-        200: ExpertDetailOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(200, ExpertDetailOut),
     summary="修改专家信息",
 )
 def update_expert(request: HttpRequest, expert_id: int, payload: ExpertIn) -> Status:
@@ -473,14 +470,7 @@ def update_expert(request: HttpRequest, expert_id: int, payload: ExpertIn) -> St
 
 @router.post(
     "/{int:expert_id}/certificates",
-    response={
-        201: ExpertDetailOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(201, ExpertDetailOut, conflict=True),
     summary="登记证书",
 )
 def add_certificate(request: HttpRequest, expert_id: int, payload: CertificateIn) -> Status:
@@ -497,13 +487,7 @@ def add_certificate(request: HttpRequest, expert_id: int, payload: CertificateIn
 
 @router.post(
     "/{int:expert_id}/engagements",
-    response={
-        201: ExpertDetailOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(201, ExpertDetailOut),
     summary="登记受聘/服务记录",
 )
 def add_engagement(request: HttpRequest, expert_id: int, payload: EngagementIn) -> Status:
@@ -521,13 +505,7 @@ def add_engagement(request: HttpRequest, expert_id: int, payload: EngagementIn) 
 
 @router.post(
     "/{int:expert_id}/unavailable",
-    response={
-        201: ExpertDetailOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(201, ExpertDetailOut),
     summary="登记不可用时段",
 )
 def add_period(request: HttpRequest, expert_id: int, payload: PeriodIn) -> Status:
@@ -570,14 +548,7 @@ def remove_child(request: HttpRequest, expert_id: int, kind: str, child_id: int)
 
 @router.post(
     "/assignments/{int:assignment_id}/release",
-    response={
-        200: AssignmentOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ValidationOut,
-    },
+    response=responses(200, AssignmentOut, conflict=True),
     summary="解除指派",
 )
 def release(request: HttpRequest, assignment_id: int) -> Status:
