@@ -62,6 +62,19 @@ def handle(form: Any, call: Callable[[], Any]) -> tuple[Any, int]:
         return None, 409
 
 
+def submit(
+    request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any]
+) -> tuple[Any, int]:
+    """A step page's POST: validate the form, run the service on its data, keep a refusal on
+    the form. Returns (the service's result or None, status): 400 for invalid input, 422 for
+    a refused step."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    return handle(form, lambda: call(form.cleaned_data))
+
+
 def posted(request: HttpRequest, files: bool = False) -> tuple[Any, ...]:
     """Form data when the request is a POST (even an empty one), None otherwise."""
     if request.method != "POST":
@@ -191,28 +204,23 @@ def open_case(request: HttpRequest) -> HttpResponse:
         projects=selectors.projects_visible_to(request.user),
         structures=selectors.structures_visible_to(request.user),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            case, status = handle(
-                form,
-                lambda: services.case_open(
-                    actor=request.user,
-                    kind=data["kind"],
-                    enterprise=data["enterprise"],
-                    project=data["project"],
-                    structure=data["structure"],
-                    facts=data["facts"],
-                    legal_basis=data["legal_basis"],
-                    findings=data["findings"],
-                    origin=origin,
-                ),
-            )
-            if case is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+    case, status = submit(
+        request,
+        form,
+        lambda d: services.case_open(
+            actor=request.user,
+            kind=d["kind"],
+            enterprise=d["enterprise"],
+            project=d["project"],
+            structure=d["structure"],
+            facts=d["facts"],
+            legal_basis=d["legal_basis"],
+            findings=d["findings"],
+            origin=origin,
+        ),
+    )
+    if case is not None:
+        return redirect("enforcement:detail", case.pk)
     return render(request, "enforcement/open.html", {"form": form, "origin": origin}, status=status)
 
 
@@ -281,20 +289,15 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not transition.roles & roles_of(request.user):
         raise PermissionDenied
     form = forms.action_form(action, case.kind, posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            if case.kind == CaseKind.PENALTY and action == "decide":
-                data = forms.penalty_args(data)
-            done, status = handle(
-                form,
-                lambda: services.case_perform(actor=request.user, case=case, action=action, **data),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+
+    def perform(data: dict[str, Any]) -> Any:
+        if case.kind == CaseKind.PENALTY and action == "decide":
+            data = forms.penalty_args(dict(data))
+        return services.case_perform(actor=request.user, case=case, action=action, **data)
+
+    done, status = submit(request, form, perform)
+    if done is not None:
+        return redirect("enforcement:detail", case.pk)
     return render(
         request,
         "enforcement/form.html",
@@ -315,24 +318,19 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles_of(request.user) & OPEN_ROLES:
         raise PermissionDenied
     form = forms.ChecklistForm(posted(request)[0], initial={"step": request.GET.get("step")})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            done, status = handle(
-                form,
-                lambda: services.checklist_record(
-                    actor=request.user,
-                    case=case,
-                    step=d["step"],
-                    checked=d["checked"],
-                    note=d["note"],
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: services.checklist_record(
+            actor=request.user,
+            case=case,
+            step=d["step"],
+            checked=d["checked"],
+            note=d["note"],
+        ),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", case.pk)
     return render(
         request,
         "enforcement/form.html",
@@ -347,19 +345,13 @@ def document_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles_of(request.user) & set(documents.WRITER_ROLES):
         raise PermissionDenied
     form = forms.DocumentForm(posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form,
-                lambda: documents.document_generate(
-                    actor=request.user, case=case, kind=form.cleaned_data["kind"]
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: documents.document_generate(actor=request.user, case=case, kind=d["kind"]),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", case.pk)
     return render(
         request,
         "enforcement/form.html",
@@ -392,19 +384,13 @@ def document_serve(request: HttpRequest, doc_id: int) -> HttpResponse:
     if not roles_of(request.user) & set(documents.WRITER_ROLES):
         raise PermissionDenied
     form = forms.ServeForm(posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form,
-                lambda: documents.document_serve(
-                    actor=request.user, document=doc, **form.cleaned_data
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", doc.case_id)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: documents.document_serve(actor=request.user, document=doc, **d),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", doc.case_id)
     return render(
         request,
         "enforcement/form.html",

@@ -14,7 +14,7 @@ from hazardledger.org.selectors import roles_of, territories_visible_to
 from . import experts_link, forms, joint, measures, resumption, selectors, subjects
 from .models import Measure, Proposal, Resumption
 from .services import proposal_decide
-from .views import case_or_404, handle, posted
+from .views import case_or_404, posted, submit
 from .workflow import HANDLERS, OPEN_ROLES, RESUMPTION_WORKFLOW
 
 MEASURE_STEPS = {
@@ -42,26 +42,21 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles_of(request.user) & HANDLERS:
         raise PermissionDenied
     form = forms.MeasurePlanForm(*posted(request, files=True))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            done, status = handle(
-                form,
-                lambda: measures.measure_plan(
-                    actor=request.user,
-                    case=case,
-                    kind=d["kind"],
-                    items=d["items"],
-                    seal_numbers=d["seal_numbers"],
-                    executing_unit=d["executing_unit"],
-                    photo=d["photo"],
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: measures.measure_plan(
+            actor=request.user,
+            case=case,
+            kind=d["kind"],
+            items=d["items"],
+            seal_numbers=d["seal_numbers"],
+            executing_unit=d["executing_unit"],
+            photo=d["photo"],
+        ),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", case.pk)
     return _form_page(request, case, form, _("采取强制措施"), status)
 
 
@@ -74,17 +69,13 @@ def measure_step(request: HttpRequest, measure_id: int, step: str) -> HttpRespon
     if step != "approve" and not roles_of(request.user) & HANDLERS:
         raise PermissionDenied
     form = forms.measure_form(step, posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form,
-                lambda: service(actor=request.user, measure=measure, **form.cleaned_data),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", measure.case_id)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: service(actor=request.user, measure=measure, **d),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", measure.case_id)
     problems = measures.prerequisite_problems(measure) if step == "execute" else []
     return _form_page(
         request, measure.case, form, f"{measure} · {label}", status, "；".join(problems)
@@ -104,23 +95,18 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if not roles_of(request.user) & OPEN_ROLES:
         raise PermissionDenied
     form = forms.ProposalForm(posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            done, status = handle(
-                form,
-                lambda: proposal_decide(
-                    actor=request.user,
-                    proposal=item,
-                    accept=d["decision"] == "accept",
-                    reason=d["reason"],
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", item.case_id)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: proposal_decide(
+            actor=request.user,
+            proposal=item,
+            accept=d["decision"] == "accept",
+            reason=d["reason"],
+        ),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", item.case_id)
     return _form_page(
         request, item.case, form, _("处理建议：") + item.get_proposed_kind_display(), status
     )
@@ -132,19 +118,15 @@ def resumption_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles_of(request.user) & (HANDLERS | {Role.ENTERPRISE_USER}):
         raise PermissionDenied
     form = forms.ResumptionApplyForm(posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form,
-                lambda: resumption.resumption_apply(
-                    actor=request.user, case=case, evidence=form.cleaned_data["evidence"]
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", case.pk)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: resumption.resumption_apply(
+            actor=request.user, case=case, evidence=d["evidence"]
+        ),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", case.pk)
     return _form_page(request, case, form, _("申请复工验收"), status)
 
 
@@ -170,19 +152,15 @@ def resumption_step(request: HttpRequest, resumption_id: int, action: str) -> Ht
 
         experts = Expert.objects.filter(pk__in=[e.pk for e in suggested])
     form = forms.resumption_form(action, experts, posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form,
-                lambda: resumption.resumption_perform(
-                    actor=request.user, resumption=item, action=action, **form.cleaned_data
-                ),
-            )
-            if done is not None:
-                return redirect("enforcement:detail", item.case_id)
-        else:
-            status = 400
+    done, status = submit(
+        request,
+        form,
+        lambda d: resumption.resumption_perform(
+            actor=request.user, resumption=item, action=action, **d
+        ),
+    )
+    if done is not None:
+        return redirect("enforcement:detail", item.case_id)
     return _form_page(
         request,
         item.case,
@@ -212,16 +190,11 @@ def structure_new(request: HttpRequest) -> HttpResponse:
         else territories_visible_to(request.user)
     )
     form = forms.StructureForm(posted(request)[0], territories=territories)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form, lambda: subjects.structure_register(actor=request.user, **form.cleaned_data)
-            )
-            if done is not None:
-                return redirect("enforcement:structures")
-        else:
-            status = 400
+    done, status = submit(
+        request, form, lambda d: subjects.structure_register(actor=request.user, **d)
+    )
+    if done is not None:
+        return redirect("enforcement:structures")
     return _form_page(request, None, form, _("登记违法建筑"), status)
 
 
@@ -239,16 +212,11 @@ def project_new(request: HttpRequest) -> HttpResponse:
     form = forms.ProjectForm(
         posted(request)[0], enterprises=selectors.enterprises_for_cases(request.user)
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form, lambda: subjects.project_register(actor=request.user, **form.cleaned_data)
-            )
-            if done is not None:
-                return redirect("enforcement:projects")
-        else:
-            status = 400
+    done, status = submit(
+        request, form, lambda d: subjects.project_register(actor=request.user, **d)
+    )
+    if done is not None:
+        return redirect("enforcement:projects")
     return _form_page(request, None, form, _("登记建设项目"), status)
 
 
@@ -266,14 +234,9 @@ def joint_new(request: HttpRequest) -> HttpResponse:
     if not roles_of(request.user) & set(joint.JOINT_ROLES):
         raise PermissionDenied
     form = forms.JointActionForm(posted(request)[0])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            done, status = handle(
-                form, lambda: joint.joint_action_record(actor=request.user, **form.cleaned_data)
-            )
-            if done is not None:
-                return redirect("enforcement:joint")
-        else:
-            status = 400
+    done, status = submit(
+        request, form, lambda d: joint.joint_action_record(actor=request.user, **d)
+    )
+    if done is not None:
+        return redirect("enforcement:joint")
     return _form_page(request, None, form, _("登记联合执法行动"), status)
